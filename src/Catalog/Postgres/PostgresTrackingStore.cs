@@ -1,0 +1,117 @@
+using System.Data.Common;
+using MlOps.Orleans.Catalog.Migrations;
+using MlOps.Orleans.Catalog.Storage;
+using MlOps.Orleans.Catalog.Tracking;
+using MlOps.Orleans.Tracking;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MlOps.Orleans.Catalog.Postgres;
+
+/// <summary>The cluster catalog on PostgreSQL; every silo shares it. Commits are durable with PostgreSQL's defaults.</summary>
+public sealed class PostgresTrackingStore : SqlTrackingStore, IAsyncDisposable
+{
+    // Any constant works; it only has to be the same for every silo running migrations.
+    private const long MigrationLockKey = 0x6D6C6F7073;
+    private readonly NpgsqlDataSource _dataSource;
+
+    private PostgresTrackingStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+
+    /// <summary>Connects, applies pending migrations (serialized across silos by an advisory lock) and ensures experiment 0.</summary>
+    public static async Task<PostgresTrackingStore> OpenAsync(string connectionString, CancellationToken ct = default)
+    {
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var store = new PostgresTrackingStore(dataSource);
+        await store.MigrateAsync(ct).ConfigureAwait(false);
+        await store.EnsureDefaultExperimentAsync(ct).ConfigureAwait(false);
+        return store;
+    }
+
+    private async Task MigrateAsync(CancellationToken ct)
+    {
+        await using var c = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await c.ExecAsync(tx, "SELECT pg_advisory_xact_lock(@k)", ct, ("@k", MigrationLockKey)).ConfigureAwait(false);
+        await c.ExecAsync(tx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)", ct).ConfigureAwait(false);
+        var applied = new HashSet<int>();
+        await using (var command = c.Command("SELECT version FROM schema_migrations", tx))
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) applied.Add(reader.GetInt32(0));
+        }
+        foreach (var m in Migration.Load("Postgres").Where(m => !applied.Contains(m.Version)))
+        {
+            await c.ExecAsync(tx, m.Sql, ct).ConfigureAwait(false);
+            await c.ExecAsync(tx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, @n, @t)", ct,
+                ("@v", m.Version), ("@n", m.Name), ("@t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+        }
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    protected override async Task<DbConnection> OpenReadAsync(CancellationToken ct) =>
+        await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+
+    protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        await using var c = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var result = await work(c, tx, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return result;
+    }
+
+    // One statement for the whole batch: arrays in, the sequence numbers actually inserted out.
+    protected override async Task<IReadOnlyList<SequencedMetric>> InsertMetricsAsync(DbConnection connection, DbTransaction transaction,
+        string runId, IReadOnlyList<SequencedMetric> metrics, CancellationToken ct)
+    {
+        var n = metrics.Count;
+        var seqs = new long[n];
+        var keys = new string[n];
+        var steps = new long[n];
+        var stamps = new long[n];
+        var bits = new long[n];
+        for (var i = 0; i < n; i++)
+        {
+            seqs[i] = metrics[i].Sequence;
+            keys[i] = metrics[i].Point.Key;
+            steps[i] = metrics[i].Point.Step;
+            stamps[i] = metrics[i].Point.Timestamp;
+            bits[i] = BitConverter.DoubleToInt64Bits(metrics[i].Point.Value);
+        }
+        await using var command = (NpgsqlCommand)connection.Command(
+            "INSERT INTO metrics (workspace, run_id, seq, key, step, timestamp, value_bits) " +
+            "SELECT @w, @r, * FROM unnest(@s, @k, @st, @t, @b) " +
+            "ON CONFLICT (run_id, key, step, timestamp, value_bits) DO NOTHING RETURNING seq", transaction);
+        command.Parameters.AddWithValue("@w", Workspace);
+        command.Parameters.AddWithValue("@r", runId);
+        command.Parameters.AddWithValue("@s", NpgsqlDbType.Array | NpgsqlDbType.Bigint, seqs);
+        command.Parameters.AddWithValue("@k", NpgsqlDbType.Array | NpgsqlDbType.Text, keys);
+        command.Parameters.AddWithValue("@st", NpgsqlDbType.Array | NpgsqlDbType.Bigint, steps);
+        command.Parameters.AddWithValue("@t", NpgsqlDbType.Array | NpgsqlDbType.Bigint, stamps);
+        command.Parameters.AddWithValue("@b", NpgsqlDbType.Array | NpgsqlDbType.Bigint, bits);
+        var inserted = new HashSet<long>();
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) inserted.Add(reader.GetInt64(0));
+        }
+        return inserted.Count == n ? metrics : metrics.Where(m => inserted.Contains(m.Sequence)).ToList();
+    }
+
+    protected override bool IsUniqueViolation(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    protected override string ILike(string left, string right) => $"{left} ILIKE {right}";
+
+    /// <summary>Applies the Orleans ADO.NET tables and queries; idempotent, serialized by the same advisory lock.</summary>
+    public static async Task EnsureOrleansSchemaAsync(string connectionString, CancellationToken ct = default)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await c.ExecAsync(tx, "SELECT pg_advisory_xact_lock(@k)", ct, ("@k", MigrationLockKey)).ConfigureAwait(false);
+        await c.ExecAsync(tx, Migration.Resource("Orleans/postgres-orleans.sql"), ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

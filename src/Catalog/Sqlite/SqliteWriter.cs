@@ -1,0 +1,170 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using MlOps.Orleans.Catalog.Migrations;
+using MlOps.Orleans.Catalog.Storage;
+
+namespace MlOps.Orleans.Catalog.Sqlite;
+
+/// <summary>
+/// The single writer of a SQLite catalog. SQLite allows one writer at a time, and each commit pays an fsync, so writes
+/// queued while a commit is in flight are committed together (group commit); each runs in its own savepoint, so one
+/// failing write does not undo the others.
+/// </summary>
+internal sealed class SqliteWriter : IAsyncDisposable
+{
+    private const int MaxGroup = 512;
+    private readonly SqliteConnection _connection;
+    private readonly Channel<IWorkItem> _queue = Channel.CreateUnbounded<IWorkItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+
+    private SqliteWriter(SqliteConnection connection)
+    {
+        _connection = connection;
+        _loop = Task.Run(RunAsync);
+    }
+
+    public static async Task<SqliteWriter> StartAsync(string connectionString, CancellationToken ct)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        await connection.ExecAsync(null, "PRAGMA journal_mode=WAL", ct).ConfigureAwait(false);
+        await ConfigureAsync(connection, ct).ConfigureAwait(false);
+        return new SqliteWriter(connection);
+    }
+
+    /// <summary>Per-connection settings: durable commits, waiting on locks instead of failing, case-sensitive LIKE as in PostgreSQL.</summary>
+    public static Task ConfigureAsync(SqliteConnection connection, CancellationToken ct) =>
+        connection.ExecAsync(null, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA case_sensitive_like=ON;", ct);
+
+    public Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        var item = new WorkItem<T>(work, ct);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(item), this);
+        return item.Completion.Task;
+    }
+
+    /// <summary>Applies pending migrations; BEGIN IMMEDIATE takes the file's write lock, so two processes cannot race.</summary>
+    public Task MigrateAsync(CancellationToken ct) => EnqueueAsync(async (c, tx, token) =>
+    {
+        await c.ExecAsync(tx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)", token).ConfigureAwait(false);
+        var applied = new HashSet<long>();
+        await using (var command = c.Command("SELECT version FROM schema_migrations", tx))
+        await using (var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(token).ConfigureAwait(false)) applied.Add(reader.GetInt64(0));
+        }
+        foreach (var m in Migration.Load("Sqlite").Where(m => !applied.Contains(m.Version)))
+        {
+            await c.ExecAsync(tx, m.Sql, token).ConfigureAwait(false);
+            await c.ExecAsync(tx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, @n, @t)", token,
+                ("@v", m.Version), ("@n", m.Name), ("@t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+        }
+        return 0;
+    }, ct);
+
+    private async Task RunAsync()
+    {
+        var group = new List<IWorkItem>(MaxGroup);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            group.Clear();
+            while (group.Count < MaxGroup && _queue.Reader.TryRead(out var item))
+                if (!item.IsCancelled) group.Add(item);
+            if (group.Count == 0) continue;
+            await CommitGroupAsync(group).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CommitGroupAsync(List<IWorkItem> group)
+    {
+        DbTransaction? tx = null;
+        try
+        {
+            // Not deferred: take the write lock up front rather than fail on upgrade.
+            tx = _connection.BeginTransaction(deferred: false);
+            foreach (var item in group)
+            {
+                await tx.SaveAsync("w").ConfigureAwait(false);
+                if (await item.RunAsync(_connection, tx).ConfigureAwait(false)) await tx.ReleaseAsync("w").ConfigureAwait(false);
+                else
+                {
+                    await tx.RollbackAsync("w").ConfigureAwait(false);
+                    await tx.ReleaseAsync("w").ConfigureAwait(false);
+                }
+            }
+            await tx.CommitAsync().ConfigureAwait(false);
+            foreach (var item in group) item.Complete();
+        }
+        catch (Exception e)
+        {
+            if (tx is not null)
+            {
+                try { await tx.RollbackAsync().ConfigureAwait(false); }
+                catch (SqliteException) { /* already rolled back by SQLite itself */ }
+            }
+            foreach (var item in group) item.Fail(e);
+        }
+        finally
+        {
+            if (tx is not null) await tx.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private interface IWorkItem
+    {
+        bool IsCancelled { get; }
+        /// <summary>Runs the work; false when it failed (its failure is kept and reported at completion).</summary>
+        Task<bool> RunAsync(SqliteConnection connection, DbTransaction transaction);
+        void Complete();
+        void Fail(Exception exception);
+    }
+
+    private sealed class WorkItem<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct) : IWorkItem
+    {
+        private T? _result;
+        private Exception? _failure;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool IsCancelled
+        {
+            get
+            {
+                if (!ct.IsCancellationRequested) return false;
+                Completion.TrySetCanceled(ct);
+                return true;
+            }
+        }
+
+        public async Task<bool> RunAsync(SqliteConnection connection, DbTransaction transaction)
+        {
+            try
+            {
+                _result = await work(connection, transaction, CancellationToken.None).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception e)
+            {
+                _failure = e;
+                return false;
+            }
+        }
+
+        // A write that failed inside a committed group reports its own failure; the others their results.
+        public void Complete()
+        {
+            if (_failure is not null) Completion.TrySetException(_failure);
+            else Completion.TrySetResult(_result!);
+        }
+
+        public void Fail(Exception exception) => Completion.TrySetException(_failure ?? exception);
+    }
+}

@@ -1,0 +1,34 @@
+using MlOps.Orleans.Tracking;
+
+namespace MlOps.Orleans.Catalog.Tracking;
+
+/// <summary>The tracking catalog: the durable home of experiments and runs. Writes commit with fsync before returning.</summary>
+public interface ITrackingStore
+{
+    Task<ExperimentInfo?> LoadExperimentAsync(string experimentId, CancellationToken ct = default);
+
+    /// <summary>Inserts or replaces an experiment row and its tags; throws AlreadyExists on a name clash.</summary>
+    Task WriteExperimentAsync(ExperimentInfo experiment, bool isNew, CancellationToken ct = default);
+
+    Task<string?> FindExperimentIdAsync(string name, CancellationToken ct = default);
+
+    Task<SearchExperimentsPage> SearchExperimentsAsync(SearchExperimentsQuery query, CancellationToken ct = default);
+
+    Task<RunState?> LoadRunAsync(string runId, CancellationToken ct = default);
+
+    /// <summary>Applies one run mutation in one transaction; returns the metric points actually stored (retried duplicates are not).</summary>
+    Task<IReadOnlyList<SequencedMetric>> WriteRunAsync(RunWrite write, CancellationToken ct = default);
+
+    Task<IReadOnlyList<SequencedMetric>> ReadMetricsSinceAsync(string runId, long afterSequence, int limit, CancellationToken ct = default);
+
+    /// <summary>Points of one key ordered by (step, timestamp, value bits), after an exclusive cursor.</summary>
+    Task<IReadOnlyList<MetricPoint>> ReadMetricHistoryAsync(string runId, string key, long? startStep, long? endStep,
+        HistoryCursor? after, int limit, CancellationToken ct = default);
+
+    Task<SearchRunsPage> SearchRunsAsync(SearchRunsQuery query, CancellationToken ct = default);
+
+    Task<bool> PingAsync(CancellationToken ct = default);
+}
+
+/// <summary>Position in a metric history: the last point returned.</summary>
+public readonly record struct HistoryCursor(long Step, long Timestamp, long ValueBits);

@@ -1,0 +1,71 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using MlOps.Orleans.Common;
+using ErrorCode = MlOps.Orleans.Common.ErrorCode;
+
+namespace MlOps.Orleans.Gateway.Common;
+
+/// <summary>
+/// Turns refusals from grains into the gRPC status that names the problem. Cluster trouble becomes UNAVAILABLE;
+/// anything else is a bug, logged with its stack and answered INTERNAL without leaking internals.
+/// </summary>
+internal sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try { return await continuation(request, context); }
+        catch (Exception e) when (e is not RpcException) { throw Map(e, context); }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
+        ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try { return await continuation(requestStream, context); }
+        catch (Exception e) when (e is not RpcException) { throw Map(e, context); }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try { await continuation(request, responseStream, context); }
+        catch (Exception e) when (e is not RpcException) { throw Map(e, context); }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
+        IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try { await continuation(requestStream, responseStream, context); }
+        catch (Exception e) when (e is not RpcException) { throw Map(e, context); }
+    }
+
+    private RpcException Map(Exception e, ServerCallContext context)
+    {
+        if (e is MlopsException m)
+        {
+            var metadata = new Metadata();
+            if (m.Field is not null) metadata.Add("mlops-field", m.Field);
+            return new RpcException(new Status(ToStatus(m.Code), m.Message), metadata);
+        }
+        if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+            return new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled"));
+        if (e is TimeoutException or OrleansException or OperationCanceledException)
+        {
+            logger.LogWarning(e, "Cluster unavailable for {Method}", context.Method);
+            return new RpcException(new Status(StatusCode.Unavailable, $"the cluster did not answer: {e.Message}"));
+        }
+        logger.LogError(e, "Unhandled error in {Method}", context.Method);
+        return new RpcException(new Status(StatusCode.Internal, "internal error; the server log has the details"));
+    }
+
+    public static StatusCode ToStatus(ErrorCode code) => code switch
+    {
+        ErrorCode.InvalidArgument => StatusCode.InvalidArgument,
+        ErrorCode.NotFound => StatusCode.NotFound,
+        ErrorCode.AlreadyExists => StatusCode.AlreadyExists,
+        ErrorCode.FailedPrecondition => StatusCode.FailedPrecondition,
+        ErrorCode.Unavailable => StatusCode.Unavailable,
+        ErrorCode.ResourceExhausted => StatusCode.ResourceExhausted,
+        _ => StatusCode.Unknown,
+    };
+}

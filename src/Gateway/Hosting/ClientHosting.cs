@@ -1,0 +1,32 @@
+using MlOps.Orleans.Catalog.Postgres;
+using MlOps.Orleans.Common;
+using Orleans.Configuration;
+
+namespace MlOps.Orleans.Gateway.Hosting;
+
+/// <summary>Joins a gateway process to a silo cluster as an Orleans client.</summary>
+public static class ClientHosting
+{
+    public static WebApplicationBuilder AddMlopsClusterClient(this WebApplicationBuilder builder, MlopsOptions options)
+    {
+        if (!options.IsCluster)
+            throw new InvalidOperationException("A standalone gateway needs Mlops:Mode=Cluster and Mlops:Postgres; run src/Silo for the embedded platform");
+        // The gateway lists silos from the membership table, so make sure it exists even when the gateway starts first.
+        PostgresTrackingStore.EnsureOrleansSchemaAsync(options.Postgres!).GetAwaiter().GetResult();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = options.Postgres;
+            });
+            client.AddMemoryStreams(StreamNames.Provider);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Net;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MlOps.Orleans.Gateway.Common;
+using MlOps.Orleans.Gateway.Tracking;
+
+namespace MlOps.Orleans.Gateway.Hosting;
+
+/// <summary>The client-facing endpoints, identical in a standalone gateway and in an embedded silo.</summary>
+public static class EndpointHosting
+{
+    private const string LiveTag = "live";
+    private const string ReadyTag = "ready";
+
+    public static WebApplicationBuilder AddMlopsEndpoints(this WebApplicationBuilder builder, MlopsOptions options)
+    {
+        var address = IPAddress.Parse(options.BindAddress);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // REST, pages and health on HTTP/1.1; gRPC on its own HTTP/2-only port so cleartext clients need no TLS/ALPN.
+            kestrel.Listen(address, options.HttpPort, o => o.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(address, options.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
+        });
+        builder.Services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ErrorInterceptor>();
+            o.MaxReceiveMessageSize = 16 * 1024 * 1024;
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks(o =>
+            {
+                o.Services.Map("", r => r.Tags.Contains(ReadyTag));
+                o.Services.Map("mlops.tracking.v1.TrackingService", r => r.Tags.Contains(ReadyTag));
+            })
+            .AddCheck<LivenessCheck>("process", tags: [LiveTag])
+            .AddCheck<ReadinessCheck>("cluster-and-catalog", tags: [ReadyTag]);
+        builder.Services.AddSingleton<MetricSubscriptions>();
+        return builder;
+    }
+
+    public static WebApplication MapMlopsEndpoints(this WebApplication app)
+    {
+        app.MapGrpcService<TrackingGrpcService>();
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag) });
+        return app;
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MlOps.Orleans.Tracking;
+
+namespace MlOps.Orleans.Gateway.Hosting;
+
+/// <summary>Alive while the process is not shutting down; checks nothing external, so a slow database never restarts it.</summary>
+internal sealed class LivenessCheck(IHostApplicationLifetime lifetime) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested
+            ? HealthCheckResult.Unhealthy("shutting down")
+            : HealthCheckResult.Healthy());
+}
+
+/// <summary>Ready when a grain call reaches a silo and that silo reaches the catalog.</summary>
+internal sealed class ReadinessCheck(IGrainFactory grains) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var ping = grains.GetGrain<ITrackingQueryGrain>(0).Ping().WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+            return await ping ? HealthCheckResult.Healthy("cluster and catalog answer") : HealthCheckResult.Unhealthy("catalog did not answer");
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy($"cluster or catalog unreachable: {e.GetType().Name}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+
+namespace MlOps.Orleans.Gateway.Hosting;
+
+/// <summary>The platform's own settings, under <c>Mlops</c> (the <c>Orleans</c> section belongs to Orleans).</summary>
+public sealed class MlopsOptions
+{
+    public const string Section = "Mlops";
+    public const string EmbeddedMode = "Embedded";
+    public const string ClusterMode = "Cluster";
+
+    /// <summary>Embedded: one process, SQLite under <see cref="DataDir"/>. Cluster: silos and gateways sharing <see cref="Postgres"/>.</summary>
+    public string Mode { get; set; } = EmbeddedMode;
+    public string DataDir { get; set; } = "./data";
+    public string BindAddress { get; set; } = "127.0.0.1";
+    public int HttpPort { get; set; } = 5000;
+    public int GrpcPort { get; set; } = 5001;
+    /// <summary>Npgsql connection string for Orleans clustering, grain state and the catalog (cluster mode).</summary>
+    public string? Postgres { get; set; }
+    public string ClusterId { get; set; } = "mlops";
+    public string ServiceId { get; set; } = "mlops";
+    public int SiloPort { get; set; } = 11111;
+    public int OrleansGatewayPort { get; set; } = 30000;
+    /// <summary>Address other silos reach this one on; defaults to <see cref="BindAddress"/>.</summary>
+    public string? AdvertisedAddress { get; set; }
+    /// <summary>Whether a silo also serves the gRPC/REST endpoints (always true when embedded).</summary>
+    public bool ServeEndpoints { get; set; } = true;
+
+    public bool IsCluster => string.Equals(Mode, ClusterMode, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Binds and validates; throws with every problem named, so a bad deployment fails at start, not at first use.</summary>
+    public static MlopsOptions Load(IConfiguration configuration)
+    {
+        var options = new MlopsOptions();
+        configuration.GetSection(Section).Bind(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+            throw new InvalidOperationException("Invalid configuration: " + string.Join("; ", errors));
+        return options;
+    }
+
+    public List<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!string.Equals(Mode, EmbeddedMode, StringComparison.OrdinalIgnoreCase) && !IsCluster)
+            errors.Add($"Mlops:Mode must be '{EmbeddedMode}' or '{ClusterMode}', not '{Mode}'");
+        if (IsCluster && string.IsNullOrWhiteSpace(Postgres))
+            errors.Add("Mlops:Postgres (an Npgsql connection string; env MLOPS__POSTGRES) is required when Mlops:Mode is Cluster");
+        if (!IsCluster && string.IsNullOrWhiteSpace(DataDir)) errors.Add("Mlops:DataDir must not be empty");
+        if (!IPAddress.TryParse(BindAddress, out _)) errors.Add($"Mlops:BindAddress '{BindAddress}' is not an IP address");
+        if (AdvertisedAddress is not null && !IPAddress.TryParse(AdvertisedAddress, out _))
+            errors.Add($"Mlops:AdvertisedAddress '{AdvertisedAddress}' is not an IP address");
+        foreach (var (name, port) in new[] { ("HttpPort", HttpPort), ("GrpcPort", GrpcPort), ("SiloPort", SiloPort), ("OrleansGatewayPort", OrleansGatewayPort) })
+            if (port is < 1 or > 65535) errors.Add($"Mlops:{name} must be between 1 and 65535, not {port}");
+        if (HttpPort == GrpcPort) errors.Add("Mlops:HttpPort and Mlops:GrpcPort must differ: cleartext gRPC needs its own HTTP/2-only port");
+        return errors;
+    }
+
+    /// <summary>Short command-line switches mapped onto <c>Mlops:*</c> keys.</summary>
+    public static readonly Dictionary<string, string> CommandLineSwitches = new(StringComparer.Ordinal)
+    {
+        ["--data-dir"] = "Mlops:DataDir",
+        ["--http-port"] = "Mlops:HttpPort",
+        ["--grpc-port"] = "Mlops:GrpcPort",
+        ["--mode"] = "Mlops:Mode",
+        ["--postgres"] = "Mlops:Postgres",
+        ["--silo-port"] = "Mlops:SiloPort",
+        ["--gateway-port"] = "Mlops:OrleansGatewayPort",
+    };
+}

@@ -1,0 +1,10 @@
+using MlOps.Orleans.Gateway.Hosting;
+
+// A standalone gateway: an Orleans client in front of a silo cluster, serving the same endpoints as an embedded silo.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+var options = builder.AddMlopsDefaults(args);
+builder.AddMlopsClusterClient(options);
+builder.AddMlopsEndpoints(options);
+var app = builder.Build();
+app.MapMlopsEndpoints();
+await app.RunAsync();

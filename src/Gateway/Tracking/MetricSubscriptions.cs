@@ -1,0 +1,109 @@
+using System.Threading.Channels;
+using Grpc.Core;
+using MlOps.Orleans.Common;
+using MlOps.Orleans.Tracking;
+using Orleans.Runtime;
+using Orleans.Streams;
+using Wire = MlOps.Orleans.Protos.Tracking.V1;
+
+namespace MlOps.Orleans.Gateway.Tracking;
+
+/// <summary>
+/// Live metric subscriptions. Subscribe to the run's stream first, then replay stored points after the cursor, then
+/// forward live points; the run's sequence numbers remove overlap, and any gap (a dropped or lost notification) is
+/// filled from the catalog, so a subscriber never misses a stored point.
+/// </summary>
+internal sealed class MetricSubscriptions(IClusterClient client)
+{
+    private const int ReplayPage = 5000;
+    // A subscriber slower than the producers keeps at most this many pending notifications; older ones are dropped
+    // and refilled from the catalog through the gap check.
+    private const int PendingLimit = 1024;
+
+    public async Task StreamAsync(Wire.SubscribeRunMetricsRequest request, IServerStreamWriter<Wire.MetricEvent> writer, CancellationToken ct)
+    {
+        var run = client.GetGrain<IRunGrain>(request.RunId);
+        await run.Get(); // NOT_FOUND before anything is subscribed
+        var filter = new PointFilter(request);
+        var pending = Channel.CreateBounded<MetricBatchEvent>(new BoundedChannelOptions(PendingLimit)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true,
+        });
+        var stream = client.GetStreamProvider(StreamNames.Provider)
+            .GetStream<MetricBatchEvent>(StreamId.Create(StreamNames.RunMetrics, request.RunId));
+        var handle = await stream.SubscribeAsync((e, _) => { pending.Writer.TryWrite(e); return Task.CompletedTask; });
+        try
+        {
+            var cursor = await ReplayAsync(run, request.AfterSequence, long.MaxValue, filter, writer, ct);
+            await foreach (var batch in pending.Reader.ReadAllAsync(ct))
+            {
+                foreach (var point in batch.Points)
+                {
+                    if (point.Sequence <= cursor) continue;
+                    if (point.Sequence > cursor + 1) cursor = await ReplayAsync(run, cursor, point.Sequence - 1, filter, writer, ct);
+                    if (filter.Accepts(point.Point)) await writer.WriteAsync(ToEvent(request.RunId, point), ct);
+                    cursor = point.Sequence;
+                }
+            }
+        }
+        finally
+        {
+            await handle.UnsubscribeAsync();
+        }
+    }
+
+    public async Task StreamStatusAsync(string experimentId, IServerStreamWriter<Wire.RunStatusEvent> writer, CancellationToken ct)
+    {
+        await client.GetGrain<IExperimentGrain>(experimentId).Get();
+        var pending = Channel.CreateBounded<RunStatusChanged>(new BoundedChannelOptions(PendingLimit) { FullMode = BoundedChannelFullMode.DropOldest });
+        var stream = client.GetStreamProvider(StreamNames.Provider)
+            .GetStream<RunStatusChanged>(StreamId.Create(StreamNames.RunStatus, experimentId));
+        var handle = await stream.SubscribeAsync((e, _) => { pending.Writer.TryWrite(e); return Task.CompletedTask; });
+        try
+        {
+            await foreach (var e in pending.Reader.ReadAllAsync(ct))
+            {
+                await writer.WriteAsync(new Wire.RunStatusEvent
+                {
+                    RunId = e.RunId, ExperimentId = e.ExperimentId, Status = (Wire.RunStatus)(int)e.Status,
+                    LifecycleStage = TrackingMapper.ToProto(e.LifecycleStage), Timestamp = e.Timestamp,
+                }, ct);
+            }
+        }
+        finally
+        {
+            await handle.UnsubscribeAsync();
+        }
+    }
+
+    /// <summary>Writes stored points in (after, upTo]; returns the new cursor (the last sequence read, or the end of the range when gaps remain).</summary>
+    private static async Task<long> ReplayAsync(IRunGrain run, long after, long upTo, PointFilter filter, IServerStreamWriter<Wire.MetricEvent> writer, CancellationToken ct)
+    {
+        var cursor = after;
+        while (true)
+        {
+            var page = await run.ReadSince(cursor, ReplayPage);
+            foreach (var point in page)
+            {
+                if (point.Sequence > upTo) return cursor;
+                if (filter.Accepts(point.Point)) await writer.WriteAsync(ToEvent(run.GetPrimaryKeyString(), point), ct);
+                cursor = point.Sequence;
+            }
+            // Sequence numbers of retried duplicates are never stored, so a range can end in a gap.
+            if (page.Count < ReplayPage) return upTo == long.MaxValue ? cursor : Math.Max(cursor, upTo);
+        }
+    }
+
+    private static Wire.MetricEvent ToEvent(string runId, SequencedMetric point) =>
+        new() { RunId = runId, Sequence = point.Sequence, Metric = TrackingMapper.ToProto(point.Point) };
+
+    private sealed class PointFilter(Wire.SubscribeRunMetricsRequest request)
+    {
+        private readonly HashSet<string>? _keys = request.Keys.Count == 0 ? null : request.Keys.ToHashSet(StringComparer.Ordinal);
+
+        public bool Accepts(MetricPoint p) =>
+            (_keys is null || _keys.Contains(p.Key)) &&
+            (!request.HasMinStep || p.Step >= request.MinStep) && (!request.HasMaxStep || p.Step <= request.MaxStep) &&
+            (!request.HasMinTimestamp || p.Timestamp >= request.MinTimestamp) && (!request.HasMaxTimestamp || p.Timestamp <= request.MaxTimestamp);
+    }
+}

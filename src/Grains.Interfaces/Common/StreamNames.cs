@@ -1,0 +1,10 @@
+namespace MlOps.Orleans.Common;
+
+/// <summary>Stream provider and namespace names, shared by producers and subscribers.</summary>
+public static class StreamNames
+{
+    public const string Provider = "mlops";
+    public const string PubSubStore = "PubSubStore";
+    public const string RunMetrics = "metrics";
+    public const string RunStatus = "runs";
+}

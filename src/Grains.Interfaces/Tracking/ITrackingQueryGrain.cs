@@ -1,0 +1,13 @@
+namespace MlOps.Orleans.Tracking;
+
+/// <summary>Catalog searches and name lookups; a stateless worker on every silo.</summary>
+[Alias("mlops.tracking.ITrackingQueryGrain")]
+public interface ITrackingQueryGrain : IGrainWithIntegerKey
+{
+    [Alias("SearchRuns")] Task<SearchRunsPage> SearchRuns(SearchRunsQuery query);
+    [Alias("SearchExperiments")] Task<SearchExperimentsPage> SearchExperiments(SearchExperimentsQuery query);
+    /// <summary>The id of the experiment with this name (active or deleted), or null.</summary>
+    [Alias("FindExperimentId")] Task<string?> FindExperimentId(string name);
+    /// <summary>True when the catalog answers; readiness uses it.</summary>
+    [Alias("Ping")] Task<bool> Ping();
+}

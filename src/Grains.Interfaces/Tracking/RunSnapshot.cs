@@ -1,0 +1,12 @@
+namespace MlOps.Orleans.Tracking;
+
+/// <summary>A run with its params, tags, latest metrics and inputs.</summary>
+[GenerateSerializer, Immutable]
+[Alias("mlops.tracking.RunSnapshot")]
+public sealed record RunSnapshot(
+    [property: Id(0)] RunInfo Info,
+    [property: Id(1)] IReadOnlyDictionary<string, string> Params,
+    [property: Id(2)] IReadOnlyDictionary<string, string> Tags,
+    [property: Id(3)] IReadOnlyList<MetricPoint> LatestMetrics,
+    [property: Id(4)] IReadOnlyList<DatasetInput> Inputs,
+    [property: Id(5)] long LastSequence);

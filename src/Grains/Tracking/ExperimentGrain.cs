@@ -1,0 +1,95 @@
+using MlOps.Orleans.Catalog.Tracking;
+using MlOps.Orleans.Common;
+
+namespace MlOps.Orleans.Tracking;
+
+/// <summary>Single writer of one experiment: validates, writes through to the catalog, then updates its view.</summary>
+public sealed class ExperimentGrain(ITrackingStore store) : Grain, IExperimentGrain
+{
+    private ExperimentInfo? _experiment;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
+        _experiment = await store.LoadExperimentAsync(this.GetPrimaryKeyString(), cancellationToken);
+
+    public async Task<ExperimentInfo> Create(CreateExperiment command)
+    {
+        if (_experiment is not null) throw MlopsException.Exists($"experiment id {Id} is already taken");
+        TrackingValidation.ExperimentName(command.Name);
+        TrackingValidation.ArtifactLocation(command.ArtifactLocation);
+        ValidateTags(command.Tags);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var location = string.IsNullOrEmpty(command.ArtifactLocation) ? $"mlflow-artifacts:/{Id}" : command.ArtifactLocation;
+        var created = new ExperimentInfo(Id, command.Name, location, LifecycleStage.Active, now, now, new Dictionary<string, string>(command.Tags, StringComparer.Ordinal));
+        await store.WriteExperimentAsync(created, isNew: true);
+        return _experiment = created;
+    }
+
+    public Task<ExperimentInfo> Get() => Task.FromResult(Current);
+
+    public Task<ExperimentInfo> Rename(string newName)
+    {
+        TrackingValidation.ExperimentName(newName, "new_name");
+        var current = ActiveOnly("renamed");
+        return current.Name == newName ? Task.FromResult(current) : Save(current with { Name = newName });
+    }
+
+    public Task<ExperimentInfo> SetTag(string key, string value)
+    {
+        TrackingValidation.Key(key, "key");
+        TrackingValidation.Value(value, TrackingLimits.MaxExperimentTagValueLength, "value");
+        var current = ActiveOnly("tagged");
+        return Save(current with { Tags = new Dictionary<string, string>(current.Tags, StringComparer.Ordinal) { [key] = value } });
+    }
+
+    public Task<ExperimentInfo> DeleteTag(string key)
+    {
+        TrackingValidation.Key(key, "key");
+        var current = ActiveOnly("untagged");
+        if (!current.Tags.ContainsKey(key)) throw MlopsException.NotFound($"experiment {Id} has no tag '{key}'");
+        var tags = new Dictionary<string, string>(current.Tags, StringComparer.Ordinal);
+        tags.Remove(key);
+        return Save(current with { Tags = tags });
+    }
+
+    public Task<ExperimentInfo> Delete()
+    {
+        var current = ActiveOnly("deleted");
+        return Save(current with { LifecycleStage = LifecycleStage.Deleted });
+    }
+
+    public Task<ExperimentInfo> Restore()
+    {
+        var current = Current;
+        if (current.LifecycleStage == LifecycleStage.Active)
+            throw MlopsException.Precondition($"experiment {Id} is active; only a deleted experiment can be restored");
+        return Save(current with { LifecycleStage = LifecycleStage.Active });
+    }
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private ExperimentInfo Current => _experiment ?? throw MlopsException.NotFound($"experiment {Id} does not exist");
+
+    private ExperimentInfo ActiveOnly(string verb)
+    {
+        var current = Current;
+        if (current.LifecycleStage != LifecycleStage.Active)
+            throw MlopsException.Precondition($"experiment {Id} is deleted and cannot be {verb}; restore it first");
+        return current;
+    }
+
+    private async Task<ExperimentInfo> Save(ExperimentInfo next)
+    {
+        next = next with { LastUpdateTime = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
+        await store.WriteExperimentAsync(next, isNew: false);
+        return _experiment = next;
+    }
+
+    private static void ValidateTags(IReadOnlyDictionary<string, string> tags)
+    {
+        foreach (var (key, value) in tags)
+        {
+            TrackingValidation.Key(key, "tags.key");
+            TrackingValidation.Value(value, TrackingLimits.MaxExperimentTagValueLength, $"tags['{key}'].value");
+        }
+    }
+}

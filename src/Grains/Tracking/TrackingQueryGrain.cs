@@ -1,0 +1,17 @@
+using MlOps.Orleans.Catalog.Tracking;
+using Orleans.Concurrency;
+
+namespace MlOps.Orleans.Tracking;
+
+/// <summary>Catalog reads that span many experiments or runs; one activation per silo core, no state.</summary>
+[StatelessWorker]
+public sealed class TrackingQueryGrain(ITrackingStore store) : Grain, ITrackingQueryGrain
+{
+    public Task<SearchRunsPage> SearchRuns(SearchRunsQuery query) => store.SearchRunsAsync(query);
+
+    public Task<SearchExperimentsPage> SearchExperiments(SearchExperimentsQuery query) => store.SearchExperimentsAsync(query);
+
+    public Task<string?> FindExperimentId(string name) => store.FindExperimentIdAsync(name);
+
+    public Task<bool> Ping() => store.PingAsync();
+}

@@ -1,0 +1,12 @@
+using MlOps.Orleans.Gateway.Hosting;
+using MlOps.Orleans.Silo.Hosting;
+
+// One silo. Embedded (the default): with the gateway's endpoints co-hosted and the catalog in SQLite under ./data.
+// Cluster: one of N silos sharing PostgreSQL.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+var options = builder.AddMlopsDefaults(args);
+await builder.AddMlopsSiloAsync(options);
+if (options.ServeEndpoints || !options.IsCluster) builder.AddMlopsEndpoints(options);
+var app = builder.Build();
+if (options.ServeEndpoints || !options.IsCluster) app.MapMlopsEndpoints();
+await app.RunAsync();
