@@ -45,7 +45,7 @@ internal sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Inter
         {
             var metadata = new Metadata();
             if (m.Field is not null) metadata.Add("mlops-field", m.Field);
-            return new RpcException(new Status(ToStatus(m.Code), m.Message), metadata);
+            return new RpcException(new Status(ToStatus(m.Code), Describe(m)), metadata);
         }
         if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
             return new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled"));
@@ -57,6 +57,10 @@ internal sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Inter
         logger.LogError(e, "Unhandled error in {Method}", context.Method);
         return new RpcException(new Status(StatusCode.Internal, "internal error; the server log has the details"));
     }
+
+    /// <summary>The message, led by the field it is about unless it already names it.</summary>
+    public static string Describe(MlopsException e) =>
+        e.Field is null || e.Message.Contains(e.Field, StringComparison.Ordinal) ? e.Message : $"{e.Field}: {e.Message}";
 
     public static StatusCode ToStatus(ErrorCode code) => code switch
     {

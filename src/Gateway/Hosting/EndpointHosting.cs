@@ -42,6 +42,7 @@ public static class EndpointHosting
     public static WebApplication MapMlopsEndpoints(this WebApplication app)
     {
         app.MapGrpcService<TrackingGrpcService>();
+        app.MapMlopsDiagnostics();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });

@@ -181,7 +181,11 @@ public sealed class RunGrain(ITrackingStore store, ILocalSiloDetails silo) : Gra
         return store.ReadMetricsSinceAsync(RunId, afterSequence, Math.Clamp(limit, 1, 10000));
     }
 
-    public Task<string> GetSilo() => Task.FromResult(silo.SiloAddress.ToString());
+    public Task<string> GetSilo()
+    {
+        _ = Current;
+        return Task.FromResult(silo.SiloAddress.ToString());
+    }
 
     private string RunId => this.GetPrimaryKeyString();
 
