@@ -57,7 +57,8 @@ _svc_azurite_ok() {
 services_install() {
   local missing=() p
   [[ -n "$(_svc_pg_bin)" ]] || missing+=(postgresql)
-  for p in redis-server redis-tools python3-grpcio python3-grpc-tools; do
+  # protoc 3.21 + grpc_python_plugin: python3-grpc-tools bundles protoc 3.5, too old for proto3 `optional`.
+  for p in redis-server redis-tools python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc; do
     _svc_have_deb "$p" || missing+=("$p")
   done
   # Node 20 ships on this machine kind; fall back to Debian's Node only if npm is absent.

@@ -47,7 +47,8 @@ internal sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Inter
             if (m.Field is not null) metadata.Add("mlops-field", m.Field);
             return new RpcException(new Status(ToStatus(m.Code), Describe(m)), metadata);
         }
-        if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+        // A client that hangs up mid-stream is not a server fault.
+        if (e is OperationCanceledException or IOException && context.CancellationToken.IsCancellationRequested)
             return new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled"));
         if (e is TimeoutException or OrleansException or OperationCanceledException)
         {
