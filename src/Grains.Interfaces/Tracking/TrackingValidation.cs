@@ -89,7 +89,7 @@ public static partial class TrackingValidation
         var total = batch.Metrics.Count + batch.Params.Count + batch.Tags.Count;
         if (total > TrackingLimits.MaxBatchEntries)
             throw MlopsException.Invalid("batch", $"a batch may hold at most {TrackingLimits.MaxBatchEntries} entries in all; got {total}");
-        for (var i = 0; i < batch.Metrics.Count; i++) Metric(batch.Metrics[i], $"metrics[{i}]");
+        Metrics(batch.Metrics);
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < batch.Params.Count; i++)
         {
@@ -114,7 +114,20 @@ public static partial class TrackingValidation
         if (batch.BatchSequence == 0) throw MlopsException.Invalid("batch_sequence", "batch_sequence starts at 1");
         if (batch.Metrics.Count > TrackingLimits.MaxIngestPoints)
             throw MlopsException.Invalid("metrics", $"an ingest message may hold at most {TrackingLimits.MaxIngestPoints} points; got {batch.Metrics.Count}");
-        for (var i = 0; i < batch.Metrics.Count; i++) Metric(batch.Metrics[i], $"metrics[{i}]");
+        Metrics(batch.Metrics);
+    }
+
+    // A batch usually repeats a handful of keys: check each distinct key once (the regex is the costly part).
+    private static void Metrics(IReadOnlyList<MetricPoint> metrics)
+    {
+        HashSet<string>? valid = null;
+        for (var i = 0; i < metrics.Count; i++)
+        {
+            var key = metrics[i].Key;
+            if (valid is not null && key is not null && valid.Contains(key)) continue;
+            Metric(metrics[i], $"metrics[{i}]");
+            (valid ??= new HashSet<string>(StringComparer.Ordinal)).Add(key!);
+        }
     }
 
     public static void Inputs(IReadOnlyList<DatasetInput> inputs)
