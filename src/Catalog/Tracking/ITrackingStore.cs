@@ -27,6 +27,14 @@ public interface ITrackingStore
 
     Task<SearchRunsPage> SearchRunsAsync(SearchRunsQuery query, CancellationToken ct = default);
 
+    Task RecordArtifactAsync(string runId, ArtifactFile file, CancellationToken ct = default);
+
+    /// <summary>Files whose path starts with <paramref name="prefix"/> ("" for all), ordered by path.</summary>
+    Task<IReadOnlyList<ArtifactFile>> ListArtifactsAsync(string runId, string prefix, CancellationToken ct = default);
+
+    /// <summary>Removes the file at <paramref name="path"/> and every file under <c>path/</c>.</summary>
+    Task RemoveArtifactsAsync(string runId, string path, CancellationToken ct = default);
+
     Task<bool> PingAsync(CancellationToken ct = default);
 }
 

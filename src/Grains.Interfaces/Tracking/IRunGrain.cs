@@ -18,6 +18,14 @@ public interface IRunGrain : IGrainWithStringKey
     [Alias("GetMetricHistory")] Task<MetricHistoryPage> GetMetricHistory(MetricHistoryQuery query);
     /// <summary>Stored points with a sequence above <paramref name="afterSequence"/>, oldest first, at most <paramref name="limit"/>.</summary>
     [Alias("ReadSince")] Task<IReadOnlyList<SequencedMetric>> ReadSince(long afterSequence, int limit);
+    /// <summary>The run's key prefix in the artifact store: <c>&lt;experimentId&gt;/&lt;runId&gt;/artifacts</c>.</summary>
+    [Alias("GetArtifactRoot")] Task<string> GetArtifactRoot();
+    /// <summary>Records (or replaces) a stored artifact's size and digest; the run must be active.</summary>
+    [Alias("RecordArtifact")] Task RecordArtifact(ArtifactFile file);
+    /// <summary>Recorded artifacts under a directory ("" for the root), one level or recursively, ordered by path.</summary>
+    [Alias("ListArtifacts")] Task<IReadOnlyList<ArtifactFile>> ListArtifacts(string directory, bool recursive);
+    /// <summary>Forgets a recorded file, or every file under a directory.</summary>
+    [Alias("RemoveArtifacts")] Task RemoveArtifacts(string path);
     /// <summary>Where this activation lives; tests use it to prove placement.</summary>
     [Alias("GetSilo")] Task<string> GetSilo();
 }

@@ -181,6 +181,31 @@ public sealed class RunGrain(ITrackingStore store, ILocalSiloDetails silo) : Gra
         return store.ReadMetricsSinceAsync(RunId, afterSequence, Math.Clamp(limit, 1, 10000));
     }
 
+    public Task<string> GetArtifactRoot()
+    {
+        var info = Current.Info;
+        // Derived from ids only, never from a client-set location, so it cannot point outside the store.
+        return Task.FromResult($"{info.ExperimentId}/{RunId}/artifacts");
+    }
+
+    public Task RecordArtifact(ArtifactFile file)
+    {
+        ActiveOnly();
+        return store.RecordArtifactAsync(RunId, file);
+    }
+
+    public Task<IReadOnlyList<ArtifactFile>> ListArtifacts(string directory, bool recursive)
+    {
+        _ = Current;
+        return ArtifactListing.ListAsync(store, RunId, directory, recursive);
+    }
+
+    public Task RemoveArtifacts(string path)
+    {
+        ActiveOnly();
+        return store.RemoveArtifactsAsync(RunId, path);
+    }
+
     public Task<string> GetSilo()
     {
         _ = Current;
