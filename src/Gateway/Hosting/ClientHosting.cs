@@ -12,7 +12,7 @@ public static class ClientHosting
         if (!options.IsCluster)
             throw new InvalidOperationException("A standalone gateway needs Mlops:Mode=Cluster and Mlops:Postgres; run src/Silo for the embedded platform");
         // The gateway lists silos from the membership table, so make sure it exists even when the gateway starts first.
-        PostgresTrackingStore.EnsureOrleansSchemaAsync(options.Postgres!).GetAwaiter().GetResult();
+        PostgresCatalogStore.EnsureOrleansSchemaAsync(options.Postgres!).GetAwaiter().GetResult();
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>

@@ -14,9 +14,9 @@ public static class SiloHosting
     public static async Task<WebApplicationBuilder> AddMlopsSiloAsync(this WebApplicationBuilder builder, MlopsOptions options)
     {
         ITrackingStore store = options.IsCluster
-            ? await PostgresTrackingStore.OpenAsync(options.Postgres!)
-            : await SqliteTrackingStore.OpenAsync(Path.Combine(options.DataDir, "catalog.db"));
-        if (options.IsCluster) await PostgresTrackingStore.EnsureOrleansSchemaAsync(options.Postgres!);
+            ? await PostgresCatalogStore.OpenAsync(options.Postgres!)
+            : await SqliteCatalogStore.OpenAsync(Path.Combine(options.DataDir, "catalog.db"));
+        if (options.IsCluster) await PostgresCatalogStore.EnsureOrleansSchemaAsync(options.Postgres!);
         builder.Services.AddSingleton(store);
         builder.UseOrleans(silo =>
         {

@@ -34,7 +34,7 @@ public sealed class TrackingClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             var catalog = silo.Configuration[CatalogKey]!;
-            silo.Services.AddSingleton<ITrackingStore>(_ => PostgresTrackingStore.OpenAsync(catalog).GetAwaiter().GetResult());
+            silo.Services.AddSingleton<ITrackingStore>(_ => PostgresCatalogStore.OpenAsync(catalog).GetAwaiter().GetResult());
             silo.AddMemoryGrainStorage(StreamNames.PubSubStore);
             silo.AddMlopsStreams();
         }

@@ -1,12 +1,13 @@
+using MlOps.Orleans.Catalog.Tracking;
 using System.Data.Common;
 using System.Text.Json;
 using MlOps.Orleans.Catalog.Storage;
 using MlOps.Orleans.Common;
 using MlOps.Orleans.Tracking;
 
-namespace MlOps.Orleans.Catalog.Tracking;
+namespace MlOps.Orleans.Catalog;
 
-public abstract partial class SqlTrackingStore
+public abstract partial class SqlCatalogStore
 {
     private const string RunColumns =
         "r.run_id, r.experiment_id, r.run_name, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, r.lifecycle_stage, r.parent_run_id";

@@ -7,25 +7,25 @@ using MlOps.Orleans.Tracking;
 namespace MlOps.Orleans.Catalog.Sqlite;
 
 /// <summary>The embedded catalog: one SQLite file in WAL mode, fsync on every commit, writes group-committed.</summary>
-public sealed class SqliteTrackingStore : SqlTrackingStore, IAsyncDisposable
+public sealed class SqliteCatalogStore : SqlCatalogStore, IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly SqliteWriter _writer;
 
-    private SqliteTrackingStore(string connectionString, SqliteWriter writer)
+    private SqliteCatalogStore(string connectionString, SqliteWriter writer)
     {
         _connectionString = connectionString;
         _writer = writer;
     }
 
     /// <summary>Opens (creating if needed) the catalog file, applies pending migrations and ensures experiment 0.</summary>
-    public static async Task<SqliteTrackingStore> OpenAsync(string path, CancellationToken ct = default)
+    public static async Task<SqliteCatalogStore> OpenAsync(string path, CancellationToken ct = default)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var cs = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
         var writer = await SqliteWriter.StartAsync(cs, ct).ConfigureAwait(false);
         await writer.MigrateAsync(ct).ConfigureAwait(false);
-        var store = new SqliteTrackingStore(cs, writer);
+        var store = new SqliteCatalogStore(cs, writer);
         await store.EnsureDefaultExperimentAsync(ct).ConfigureAwait(false);
         return store;
     }

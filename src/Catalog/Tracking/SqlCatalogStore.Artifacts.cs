@@ -1,9 +1,10 @@
+using MlOps.Orleans.Catalog.Tracking;
 using MlOps.Orleans.Catalog.Storage;
 using MlOps.Orleans.Tracking;
 
-namespace MlOps.Orleans.Catalog.Tracking;
+namespace MlOps.Orleans.Catalog;
 
-public abstract partial class SqlTrackingStore
+public abstract partial class SqlCatalogStore
 {
     public Task RecordArtifactAsync(string runId, ArtifactFile file, CancellationToken ct = default) =>
         WriteAsync(async (c, tx, token) => await c.ExecAsync(tx,

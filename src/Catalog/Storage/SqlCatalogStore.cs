@@ -1,14 +1,15 @@
+using MlOps.Orleans.Catalog.Tracking;
 using System.Data.Common;
 using MlOps.Orleans.Catalog.Storage;
 using MlOps.Orleans.Tracking;
 
-namespace MlOps.Orleans.Catalog.Tracking;
+namespace MlOps.Orleans.Catalog;
 
 /// <summary>
 /// The tracking catalog over any SQL backend that speaks the shared dialect (SQLite 3.35+, PostgreSQL 12+).
 /// Backends supply connections, the write path and the few statements that differ.
 /// </summary>
-public abstract partial class SqlTrackingStore : ITrackingStore
+public abstract partial class SqlCatalogStore : ITrackingStore
 {
     protected const string Workspace = "default";
 

@@ -1,12 +1,13 @@
+using MlOps.Orleans.Catalog.Tracking;
 using System.Data.Common;
 using MlOps.Orleans.Catalog.Search;
 using MlOps.Orleans.Catalog.Storage;
 using MlOps.Orleans.Common;
 using MlOps.Orleans.Tracking;
 
-namespace MlOps.Orleans.Catalog.Tracking;
+namespace MlOps.Orleans.Catalog;
 
-public abstract partial class SqlTrackingStore
+public abstract partial class SqlCatalogStore
 {
     private const string StatusName =
         "(CASE r.status WHEN 1 THEN 'RUNNING' WHEN 2 THEN 'SCHEDULED' WHEN 3 THEN 'FINISHED' WHEN 4 THEN 'FAILED' WHEN 5 THEN 'KILLED' END)";

@@ -1,11 +1,12 @@
+using MlOps.Orleans.Catalog.Tracking;
 using System.Data.Common;
 using MlOps.Orleans.Catalog.Storage;
 using MlOps.Orleans.Common;
 using MlOps.Orleans.Tracking;
 
-namespace MlOps.Orleans.Catalog.Tracking;
+namespace MlOps.Orleans.Catalog;
 
-public abstract partial class SqlTrackingStore
+public abstract partial class SqlCatalogStore
 {
     private const string ExperimentColumns =
         "e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time";

@@ -9,19 +9,19 @@ using NpgsqlTypes;
 namespace MlOps.Orleans.Catalog.Postgres;
 
 /// <summary>The cluster catalog on PostgreSQL; every silo shares it. Commits are durable with PostgreSQL's defaults.</summary>
-public sealed class PostgresTrackingStore : SqlTrackingStore, IAsyncDisposable
+public sealed class PostgresCatalogStore : SqlCatalogStore, IAsyncDisposable
 {
     // Any constant works; it only has to be the same for every silo running migrations.
     private const long MigrationLockKey = 0x6D6C6F7073;
     private readonly NpgsqlDataSource _dataSource;
 
-    private PostgresTrackingStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+    private PostgresCatalogStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
 
     /// <summary>Connects, applies pending migrations (serialized across silos by an advisory lock) and ensures experiment 0.</summary>
-    public static async Task<PostgresTrackingStore> OpenAsync(string connectionString, CancellationToken ct = default)
+    public static async Task<PostgresCatalogStore> OpenAsync(string connectionString, CancellationToken ct = default)
     {
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        var store = new PostgresTrackingStore(dataSource);
+        var store = new PostgresCatalogStore(dataSource);
         await store.MigrateAsync(ct).ConfigureAwait(false);
         await store.EnsureDefaultExperimentAsync(ct).ConfigureAwait(false);
         return store;
