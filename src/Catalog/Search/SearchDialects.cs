@@ -34,6 +34,36 @@ internal static class SearchDialects
         Rules(FieldRule.Text(EntityKind.Attribute, "name", Attribute)),
         "name");
 
+    public static SearchDialect RegisteredModelOrderBy { get; } = new(
+        Prefixes((EntityKind.Attribute, ["attribute", "attributes"])),
+        ModelTimeRules(FieldRule.Text(EntityKind.Attribute, "name", Attribute)),
+        "name, creation_timestamp, last_updated_timestamp");
+
+    public static SearchDialect ModelVersionFilter { get; } = new(
+        Prefixes((EntityKind.Tag, ["tags", "tag"])),
+        Rules(
+            FieldRule.Text(EntityKind.Attribute, "name", Attribute),
+            FieldRule.TextOrList(EntityKind.Attribute, "run_id", Attribute),
+            FieldRule.Numeric(EntityKind.Attribute, "version_number", Attribute),
+            FieldRule.Text(EntityKind.Attribute, "source_path", Attribute)),
+        "name, run_id, version_number, source_path");
+
+    public static SearchDialect ModelVersionOrderBy { get; } = new(
+        Prefixes((EntityKind.Attribute, ["attribute", "attributes"])),
+        ModelTimeRules(
+            FieldRule.Text(EntityKind.Attribute, "name", Attribute),
+            FieldRule.Numeric(EntityKind.Attribute, "version_number", Attribute)),
+        "name, version_number, creation_timestamp, last_updated_timestamp");
+
+    // MLflow accepts "timestamp" for last_updated_timestamp when ordering registry searches.
+    private static Dictionary<string, FieldRule> ModelTimeRules(params FieldRule[] rules)
+    {
+        var updated = FieldRule.Numeric(EntityKind.Attribute, "last_updated_timestamp", Attribute);
+        var result = Rules([.. rules, FieldRule.Numeric(EntityKind.Attribute, "creation_timestamp", Attribute), updated]);
+        result.Add("timestamp", updated);
+        return result;
+    }
+
     private const string RunAttributeNames = "run_id, run_name, status, user_id, artifact_uri, start_time, end_time, created";
 
     private static Dictionary<string, EntityKind> RunPrefixes(bool includeDatasets)

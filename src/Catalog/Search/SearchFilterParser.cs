@@ -15,6 +15,15 @@ public static class SearchFilterParser
     public static IReadOnlyList<FilterClause> ParseRegisteredModelFilter(string? filter) =>
         FilterClauseParser.Parse(filter, SearchDialects.RegisteredModelFilter);
 
+    public static IReadOnlyList<FilterClause> ParseModelVersionFilter(string? filter) =>
+        FilterClauseParser.Parse(filter, SearchDialects.ModelVersionFilter);
+
+    public static OrderClause ParseRegisteredModelOrderBy(string orderBy) =>
+        OrderByParser.Parse(orderBy, SearchDialects.RegisteredModelOrderBy);
+
+    public static OrderClause ParseModelVersionOrderBy(string orderBy) =>
+        OrderByParser.Parse(orderBy, SearchDialects.ModelVersionOrderBy);
+
     public static OrderClause ParseRunOrderBy(string orderBy) =>
         OrderByParser.Parse(orderBy, SearchDialects.RunOrderBy);
 

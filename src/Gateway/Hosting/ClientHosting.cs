@@ -1,5 +1,6 @@
 using MlOps.Orleans.Catalog.Postgres;
 using MlOps.Orleans.Common;
+using MlOps.Orleans.Gateway.Artifacts;
 using Orleans.Configuration;
 
 namespace MlOps.Orleans.Gateway.Hosting;
@@ -13,6 +14,7 @@ public static class ClientHosting
             throw new InvalidOperationException("A standalone gateway needs Mlops:Mode=Cluster and Mlops:Postgres; run src/Silo for the embedded platform");
         // The gateway lists silos from the membership table, so make sure it exists even when the gateway starts first.
         PostgresCatalogStore.EnsureOrleansSchemaAsync(options.Postgres!).GetAwaiter().GetResult();
+        builder.Services.AddMlopsArtifacts(builder.Configuration, options);
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>

@@ -2,7 +2,9 @@ using System.Net;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MlOps.Orleans.Gateway.Artifacts;
 using MlOps.Orleans.Gateway.Common;
+using MlOps.Orleans.Gateway.Registry;
 using MlOps.Orleans.Gateway.Tracking;
 
 namespace MlOps.Orleans.Gateway.Hosting;
@@ -36,12 +38,15 @@ public static class EndpointHosting
             .AddCheck<LivenessCheck>("process", tags: [LiveTag])
             .AddCheck<ReadinessCheck>("cluster-and-catalog", tags: [ReadyTag]);
         builder.Services.AddSingleton<MetricSubscriptions>();
+        builder.Services.AddSingleton<ModelDirectory>();
         return builder;
     }
 
     public static WebApplication MapMlopsEndpoints(this WebApplication app)
     {
         app.MapGrpcService<TrackingGrpcService>();
+        app.MapGrpcService<ArtifactGrpcService>();
+        app.MapGrpcService<RegistryGrpcService>();
         app.MapMlopsDiagnostics();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();

@@ -7,4 +7,5 @@ public static class StreamNames
     public const string PubSubStore = "PubSubStore";
     public const string RunMetrics = "metrics";
     public const string RunStatus = "runs";
+    public const string ModelEvents = "models";
 }

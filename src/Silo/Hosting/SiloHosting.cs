@@ -1,8 +1,11 @@
 using System.Net;
+using MlOps.Orleans.Catalog;
 using MlOps.Orleans.Catalog.Postgres;
+using MlOps.Orleans.Catalog.Registry;
 using MlOps.Orleans.Catalog.Sqlite;
 using MlOps.Orleans.Catalog.Tracking;
 using MlOps.Orleans.Common;
+using MlOps.Orleans.Gateway.Artifacts;
 using MlOps.Orleans.Gateway.Hosting;
 using Orleans.Configuration;
 
@@ -13,11 +16,14 @@ public static class SiloHosting
 {
     public static async Task<WebApplicationBuilder> AddMlopsSiloAsync(this WebApplicationBuilder builder, MlopsOptions options)
     {
-        ITrackingStore store = options.IsCluster
+        SqlCatalogStore store = options.IsCluster
             ? await PostgresCatalogStore.OpenAsync(options.Postgres!)
             : await SqliteCatalogStore.OpenAsync(Path.Combine(options.DataDir, "catalog.db"));
         if (options.IsCluster) await PostgresCatalogStore.EnsureOrleansSchemaAsync(options.Postgres!);
-        builder.Services.AddSingleton(store);
+        // One catalog, one connection pool: each concern sees it through its own small interface.
+        builder.Services.AddSingleton<ITrackingStore>(store);
+        builder.Services.AddSingleton<IRegistryStore>(store);
+        builder.Services.AddMlopsArtifacts(builder.Configuration, options);
         builder.UseOrleans(silo =>
         {
             if (options.IsCluster)

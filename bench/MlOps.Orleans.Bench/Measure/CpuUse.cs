@@ -1,0 +1,27 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace MlOps.Orleans.Bench.Measure;
+
+/// <summary>
+/// Average cores busy over a window. The server's is null when its process is unknown (<c>--target</c> without
+/// <c>--server-pid</c>); <see cref="DatabaseCores"/> is every local PostgreSQL process; <see cref="MachineCores"/> counts
+/// every process, so what the three leave is the kernel's own threads or a neighbour spoiling the figure.
+/// </summary>
+internal sealed record CpuUse(double ClientCores, double? ServerCores, double DatabaseCores, double MachineCores, double IoWaitCores)
+{
+    public JsonObject ToJson() => new()
+    {
+        ["client_cores"] = Math.Round(ClientCores, 2), ["server_cores"] = ServerCores is { } s ? Math.Round(s, 2) : null,
+        ["database_cores"] = Math.Round(DatabaseCores, 2),
+        ["machine_busy_cores"] = Round(MachineCores), ["iowait_cores"] = Round(IoWaitCores), ["other_cores"] = OtherCores is { } o ? Round(o) : null,
+    };
+
+    /// <summary>Busy cores of every other process: the kernel's flusher threads, or a neighbour spoiling the figure.</summary>
+    public double? OtherCores => ServerCores is { } s ? Math.Max(0, MachineCores - ClientCores - s - DatabaseCores) : null;
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"cpu client={ClientCores:0.00} server={(ServerCores is { } s ? s.ToString("0.00", CultureInfo.InvariantCulture) : "?")} db={DatabaseCores:0.00} other={OtherCores:0.00} iowait={IoWaitCores:0.00} cores");
+
+    private static double? Round(double v) => double.IsFinite(v) ? Math.Round(v, 2) : null;
+}

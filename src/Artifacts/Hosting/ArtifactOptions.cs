@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+
+namespace MlOps.Orleans.Artifacts.Hosting;
+
+/// <summary>Where artifact bytes live, from <c>Mlops:Artifacts:*</c>; validated when the process starts.</summary>
+public sealed partial class ArtifactOptions
+{
+    public const string Section = "Mlops:Artifacts";
+    public const string LocalProvider = "Local";
+    public const string AzureBlobProvider = "AzureBlob";
+
+    /// <summary><c>Local</c> (a folder; the embedded default) or <c>AzureBlob</c>.</summary>
+    public string Provider { get; set; } = LocalProvider;
+
+    /// <summary>The local folder; defaults to <c>&lt;Mlops:DataDir&gt;/artifacts</c>. Silos and gateways of a cluster must share it.</summary>
+    public string? Root { get; set; }
+
+    /// <summary>An Azure Storage connection string (Azurite's works too); required for <c>AzureBlob</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The blob container, created when missing.</summary>
+    public string Container { get; set; } = "mlops";
+
+    public bool IsAzureBlob => string.Equals(Provider, AzureBlobProvider, StringComparison.OrdinalIgnoreCase);
+
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ContainerName();
+
+    /// <summary>Binds <see cref="Section"/>, fills the default root and throws with every problem named.</summary>
+    public static ArtifactOptions Load(IConfiguration configuration, string defaultRoot)
+    {
+        var options = new ArtifactOptions();
+        configuration.GetSection(Section).Bind(options);
+        if (string.IsNullOrWhiteSpace(options.Root)) options.Root = defaultRoot;
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new InvalidOperationException("Invalid configuration: " + string.Join("; ", errors));
+        return options;
+    }
+
+    public List<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!IsAzureBlob && !string.Equals(Provider, LocalProvider, StringComparison.OrdinalIgnoreCase))
+            errors.Add($"{Section}:Provider must be '{LocalProvider}' or '{AzureBlobProvider}', not '{Provider}'");
+        if (IsAzureBlob && string.IsNullOrWhiteSpace(ConnectionString))
+            errors.Add($"{Section}:ConnectionString (env MLOPS__ARTIFACTS__CONNECTIONSTRING) is required when {Section}:Provider is {AzureBlobProvider}");
+        if (IsAzureBlob && !ContainerName().IsMatch(Container ?? ""))
+            errors.Add($"{Section}:Container '{Container}' is not a blob container name (3-63 lowercase letters, digits and single hyphens)");
+        if (!IsAzureBlob && string.IsNullOrWhiteSpace(Root)) errors.Add($"{Section}:Root must not be empty");
+        return errors;
+    }
+}

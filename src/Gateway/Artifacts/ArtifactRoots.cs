@@ -1,0 +1,22 @@
+using MlOps.Orleans.Artifacts;
+using MlOps.Orleans.Common;
+using MlOps.Orleans.Tracking;
+
+namespace MlOps.Orleans.Gateway.Artifacts;
+
+/// <summary>Store key prefixes of the two kinds of target, derived from ids only, never from a client-given location.</summary>
+internal static class ArtifactRoots
+{
+    /// <summary>The run's root; NOT_FOUND for an unknown run, FAILED_PRECONDITION for a deleted one when writing.</summary>
+    public static async Task<string> RunAsync(IGrainFactory grains, string runId, bool forWrite)
+    {
+        TrackingValidation.RunId(runId);
+        var run = grains.GetGrain<IRunGrain>(runId);
+        // Checked before any byte is stored, so a deleted run gets nothing written, not bytes the catalog then refuses.
+        if (forWrite && (await run.Get()).Info.LifecycleStage != LifecycleStage.Active)
+            throw MlopsException.Precondition($"run '{runId}' is deleted; restore it before logging artifacts to it");
+        return await run.GetArtifactRoot();
+    }
+
+    public static string Staging(string stagingId) => ArtifactKeys.StagingRoot(stagingId);
+}

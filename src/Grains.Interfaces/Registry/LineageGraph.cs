@@ -1,0 +1,15 @@
+using MlOps.Orleans.Tracking;
+
+namespace MlOps.Orleans.Registry;
+
+/// <summary>
+/// Where a model version came from: the version, the run that produced it (with its dataset inputs and code version
+/// in its tags) and that run's experiment. Run and experiment are null for versions registered from an upload.
+/// </summary>
+[GenerateSerializer, Immutable]
+[Alias("mlops.registry.LineageGraph")]
+public sealed record LineageGraph(
+    [property: Id(0)] ModelVersionInfo Version,
+    [property: Id(1)] RunSnapshot? Run,
+    [property: Id(2)] ExperimentInfo? Experiment,
+    [property: Id(3)] ModelVersionInfo? SourceVersion);
