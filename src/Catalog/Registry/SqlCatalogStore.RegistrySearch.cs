@@ -21,9 +21,9 @@ public abstract partial class SqlCatalogStore
             "name" => "m.name",
             "creation_timestamp" => "m.creation_time",
             _ => "m.last_updated_time",
-        }, o.Descending, o.Key == "name" ? SortType.Text : SortType.Integer)).ToList();
-        if (keys.Count == 0) keys.Add(new SortKey("m.name", false, SortType.Text));
-        keys.Add(new SortKey("m.model_id", false, SortType.Text));
+        }, o.Descending, o.Key == "name" ? SortType.Text : SortType.Integer, NotNull: true)).ToList();
+        if (keys.Count == 0) keys.Add(new SortKey("m.name", false, SortType.Text, NotNull: true));
+        keys.Add(new SortKey("m.model_id", false, SortType.Text, NotNull: true));
         var p = new SqlParameters();
         var where = new List<string> { $"m.workspace = {p.Add(Workspace)}" };
         foreach (var f in filters)
@@ -55,18 +55,18 @@ public abstract partial class SqlCatalogStore
         var filters = SearchFilterParser.ParseModelVersionFilter(query.Filter);
         var keys = query.OrderBy.Select(SearchFilterParser.ParseModelVersionOrderBy).Select(o => o.Key switch
         {
-            "name" => new SortKey("m.name", o.Descending, SortType.Text),
-            "version_number" => new SortKey("v.version", o.Descending, SortType.Integer),
-            "creation_timestamp" => new SortKey("v.creation_time", o.Descending, SortType.Integer),
-            _ => new SortKey("v.last_updated_time", o.Descending, SortType.Integer),
+            "name" => new SortKey("m.name", o.Descending, SortType.Text, NotNull: true),
+            "version_number" => new SortKey("v.version", o.Descending, SortType.Integer, NotNull: true),
+            "creation_timestamp" => new SortKey("v.creation_time", o.Descending, SortType.Integer, NotNull: true),
+            _ => new SortKey("v.last_updated_time", o.Descending, SortType.Integer, NotNull: true),
         }).ToList();
         if (keys.Count == 0)
         {
-            keys.Add(new SortKey("m.name", false, SortType.Text));
-            keys.Add(new SortKey("v.version", true, SortType.Integer));
+            keys.Add(new SortKey("m.name", false, SortType.Text, NotNull: true));
+            keys.Add(new SortKey("v.version", true, SortType.Integer, NotNull: true));
         }
-        keys.Add(new SortKey("v.model_id", false, SortType.Text));
-        keys.Add(new SortKey("v.version", false, SortType.Integer));
+        keys.Add(new SortKey("v.model_id", false, SortType.Text, NotNull: true));
+        keys.Add(new SortKey("v.version", false, SortType.Integer, NotNull: true));
         var p = new SqlParameters();
         var where = new List<string> { $"v.workspace = {p.Add(Workspace)}" };
         foreach (var f in filters)

@@ -8,8 +8,11 @@ namespace MlOps.Orleans.Catalog.Storage;
 /// <summary>How a sort key's values are bound and compared.</summary>
 public enum SortType { Integer, Real, Text }
 
-/// <summary>One ORDER BY key; NULLs always sort last, whatever the direction.</summary>
-public sealed record SortKey(string Expression, bool Descending, SortType Type);
+/// <summary>
+/// One ORDER BY key; NULLs always sort last, whatever the direction. A key known never to be NULL (a NOT NULL column, or
+/// a value a filter already requires) drops the NULL ordering, so an index on it can serve the ORDER BY directly.
+/// </summary>
+public sealed record SortKey(string Expression, bool Descending, SortType Type, bool NotNull = false);
 
 /// <summary>
 /// Keyset pagination: a page token holds the sort values of the last row returned, so rows inserted or removed
@@ -18,7 +21,7 @@ public sealed record SortKey(string Expression, bool Descending, SortType Type);
 public static class Keyset
 {
     public static string OrderBy(IReadOnlyList<SortKey> keys) => string.Join(", ", keys.Select(k =>
-        $"CASE WHEN {k.Expression} IS NULL THEN 1 ELSE 0 END, {k.Expression} {(k.Descending ? "DESC" : "ASC")}"));
+        (k.NotNull ? "" : $"CASE WHEN {k.Expression} IS NULL THEN 1 ELSE 0 END, ") + $"{k.Expression} {(k.Descending ? "DESC" : "ASC")}"));
 
     /// <summary>A WHERE condition selecting rows strictly after the row whose sort values are <paramref name="last"/>.</summary>
     public static string After(IReadOnlyList<SortKey> keys, IReadOnlyList<object?> last, SqlParameters parameters)
@@ -28,7 +31,7 @@ public static class Keyset
         {
             var k = keys[i];
             var isNull = last[i] is null;
-            components.Add(($"(CASE WHEN {k.Expression} IS NULL THEN 1 ELSE 0 END)", false, parameters.Add(isNull ? 1 : 0)));
+            if (!k.NotNull) components.Add(($"(CASE WHEN {k.Expression} IS NULL THEN 1 ELSE 0 END)", false, parameters.Add(isNull ? 1 : 0)));
             // Among NULLs every row ties on this key, so only the later keys order them.
             if (!isNull) components.Add((k.Expression, k.Descending, parameters.Add(last[i])));
         }
@@ -40,7 +43,11 @@ public static class Keyset
             terms.Add($"{components[i].Expr} {(components[i].Desc ? "<" : ">")} {components[i].Param}");
             disjuncts.Add("(" + string.Join(" AND ", terms) + ")");
         }
-        return "(" + string.Join(" OR ", disjuncts) + ")";
+        var after = "(" + string.Join(" OR ", disjuncts) + ")";
+        // Implied by the disjunction, but stated on its own it lets the planner start an index range at the cursor.
+        if (keys[0].NotNull && last[0] is not null)
+            after += $" AND {keys[0].Expression} {(keys[0].Descending ? "<=" : ">=")} {components[0].Param}";
+        return after;
     }
 
     public static string Encode(IReadOnlyList<object?> values)

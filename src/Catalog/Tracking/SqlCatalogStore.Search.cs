@@ -25,14 +25,21 @@ public abstract partial class SqlCatalogStore
         var p = new SqlParameters();
         var joins = new List<string>();
         var keys = new List<SortKey>();
-        foreach (var o in orders) keys.Add(RunSortKey(o, joins, p));
-        if (orders.Count == 0) keys.Add(new SortKey("r.start_time", true, SortType.Integer));
-        keys.Add(new SortKey("r.run_id", false, SortType.Text));
+        // A filter on the key a run is ordered by already requires that value: join it, filter the joined row, no NULLs.
+        var joined = new Dictionary<(EntityKind, string), string>();
+        foreach (var o in orders) keys.Add(RunSortKey(o, joins, joined, filters, p));
+        if (orders.Count == 0) keys.Add(new SortKey("r.start_time", true, SortType.Integer, NotNull: true));
+        keys.Add(new SortKey("r.run_id", false, SortType.Text, NotNull: true));
 
         var where = new List<string> { $"r.workspace = {p.Add(Workspace)}" };
         where.Add($"r.experiment_id IN ({string.Join(", ", query.ExperimentIds.Select(e => p.Add(ParseId(e))))})");
         where.Add(LifecycleCondition("r.lifecycle_stage", query.ViewType));
-        foreach (var f in filters) where.Add(RunFilterSql(f, p));
+        foreach (var f in filters)
+        {
+            where.Add(joined.TryGetValue((f.Kind, f.Key), out var alias)
+                ? (f.Kind == EntityKind.Metric ? $"{alias}.value {Op(f.Comparator)} {p.Add(f.Value.Number)}" : Compare($"{alias}.value", f, p))
+                : RunFilterSql(f, p));
+        }
         if (!string.IsNullOrEmpty(query.PageToken)) where.Add(Keyset.After(keys, Keyset.Decode(query.PageToken, keys), p));
 
         var sortColumns = string.Join("", keys.Select((k, i) => $", {k.Expression} AS s{i}"));
@@ -75,8 +82,8 @@ public abstract partial class SqlCatalogStore
         var p = new SqlParameters();
         var keys = new List<SortKey>();
         foreach (var o in orders) keys.Add(ExperimentSortKey(o));
-        if (orders.Count == 0) keys.Add(new SortKey("e.creation_time", true, SortType.Integer));
-        keys.Add(new SortKey("e.experiment_id", false, SortType.Integer));
+        if (orders.Count == 0) keys.Add(new SortKey("e.creation_time", true, SortType.Integer, NotNull: true));
+        keys.Add(new SortKey("e.experiment_id", false, SortType.Integer, NotNull: true));
 
         var where = new List<string> { $"e.workspace = {p.Add(Workspace)}", LifecycleCondition("e.lifecycle_stage", query.ViewType) };
         foreach (var f in filters) where.Add(ExperimentFilterSql(f, p));
@@ -115,24 +122,21 @@ public abstract partial class SqlCatalogStore
         _ => "1 = 1",
     };
 
-    private SortKey RunSortKey(OrderClause o, List<string> joins, SqlParameters p)
+    private SortKey RunSortKey(OrderClause o, List<string> joins, Dictionary<(EntityKind, string), string> joined,
+        IReadOnlyList<FilterClause> filters, SqlParameters p)
     {
         var alias = "o" + joins.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        switch (o.Kind)
+        var table = o.Kind switch { EntityKind.Metric => "latest_metrics", EntityKind.Param => "run_params", EntityKind.Tag => "run_tags", _ => null };
+        if (table is null)
         {
-            case EntityKind.Metric:
-                joins.Add($"LEFT JOIN latest_metrics {alias} ON {alias}.run_id = r.run_id AND {alias}.key = {p.Add(o.Key)}");
-                return new SortKey($"{alias}.value", o.Descending, SortType.Real);
-            case EntityKind.Param:
-                joins.Add($"LEFT JOIN run_params {alias} ON {alias}.run_id = r.run_id AND {alias}.key = {p.Add(o.Key)}");
-                return new SortKey($"{alias}.value", o.Descending, SortType.Text);
-            case EntityKind.Tag:
-                joins.Add($"LEFT JOIN run_tags {alias} ON {alias}.run_id = r.run_id AND {alias}.key = {p.Add(o.Key)}");
-                return new SortKey($"{alias}.value", o.Descending, SortType.Text);
-            default:
-                var (expr, type) = RunAttribute(o.Key);
-                return new SortKey(expr, o.Descending, type);
+            var (expr, type) = RunAttribute(o.Key);
+            return new SortKey(expr, o.Descending, type, NotNull: expr != "r.end_time");
         }
+        // Every comparator is false on a missing or NaN (NULL) value, so a filter on this key implies it is present.
+        var required = !joined.ContainsKey((o.Kind, o.Key)) && filters.Any(f => f.Kind == o.Kind && f.Key == o.Key);
+        joins.Add($"{(required ? "JOIN" : "LEFT JOIN")} {table} {alias} ON {alias}.run_id = r.run_id AND {alias}.key = {p.Add(o.Key)}");
+        if (required) joined[(o.Kind, o.Key)] = alias;
+        return new SortKey($"{alias}.value", o.Descending, o.Kind == EntityKind.Metric ? SortType.Real : SortType.Text, NotNull: required);
     }
 
     private static (string Expression, SortType Type) RunAttribute(string key) => key switch
@@ -184,10 +188,10 @@ public abstract partial class SqlCatalogStore
 
     private static SortKey ExperimentSortKey(OrderClause o) => o.Key switch
     {
-        "name" => new SortKey("e.name", o.Descending, SortType.Text),
-        "experiment_id" => new SortKey("e.experiment_id", o.Descending, SortType.Integer),
-        "creation_time" => new SortKey("e.creation_time", o.Descending, SortType.Integer),
-        "last_update_time" => new SortKey("e.last_update_time", o.Descending, SortType.Integer),
+        "name" => new SortKey("e.name", o.Descending, SortType.Text, NotNull: true),
+        "experiment_id" => new SortKey("e.experiment_id", o.Descending, SortType.Integer, NotNull: true),
+        "creation_time" => new SortKey("e.creation_time", o.Descending, SortType.Integer, NotNull: true),
+        "last_update_time" => new SortKey("e.last_update_time", o.Descending, SortType.Integer, NotNull: true),
         _ => throw MlopsException.Invalid("order_by", $"cannot order experiments by '{o.Key}'"),
     };
 

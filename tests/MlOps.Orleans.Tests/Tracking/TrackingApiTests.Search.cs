@@ -101,6 +101,25 @@ public abstract partial class TrackingApiTests
         Assert.Superset(runs.ToHashSet(), seen.ToHashSet());
     }
 
+    [Fact]
+    public async Task Search_filtered_and_ordered_by_one_metric_pages_in_order()
+    {
+        var (e, runs) = await SearchFixture();
+        var seen = new List<string>();
+        var token = "";
+        do
+        {
+            var page = await Api.SearchRunsAsync(new Wire.SearchRunsRequest
+            {
+                ExperimentIds = { e }, Filter = "metrics.rmse >= 0.1", MaxResults = 1, PageToken = token, OrderBy = { "metrics.rmse DESC" },
+            });
+            seen.AddRange(page.Runs.Select(r => r.Info.RunId));
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+        Assert.Equal([runs[3], runs[0], runs[5], runs[1]], seen);
+    }
+
     [Theory]
     [InlineData("metrics.rmse < 'a'", "position")]
     [InlineData("params.model > 'a'", "position")]
