@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MlOps.Orleans.Common;
+
+namespace MlOps.Orleans.Gateway.Mlflow;
+
+/// <summary>
+/// An MLflow request's arguments, read the way MLflow reads them: the query string for GET (a repeated key is a list),
+/// a JSON body otherwise. Unknown fields are ignored; a field of the wrong type is INVALID_PARAMETER_VALUE naming it.
+/// </summary>
+internal sealed class MlflowArgs(JsonObject data)
+{
+    public static async Task<MlflowArgs> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        {
+            var query = new JsonObject();
+            foreach (var (key, values) in request.Query)
+                query[key] = values.Count == 1 ? JsonValue.Create(values[0]) : new JsonArray(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
+            return new MlflowArgs(query);
+        }
+        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Body.CanSeek && request.ContentType is null))
+            return new MlflowArgs([]);
+        var contentType = request.ContentType ?? "";
+        if (!contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            throw MlopsException.Invalid("Content-Type", $"requests must be sent as application/json, not '{contentType}'");
+        try
+        {
+            var node = await JsonNode.ParseAsync(request.Body, cancellationToken: ct).ConfigureAwait(false);
+            return node switch
+            {
+                null => new MlflowArgs([]),
+                JsonObject o => new MlflowArgs(o),
+                _ => throw MlopsException.Invalid("body", "the request body must be a JSON object"),
+            };
+        }
+        catch (JsonException e)
+        {
+            throw MlopsException.Invalid("body", $"the request body is not valid JSON: {e.Message}");
+        }
+    }
+
+    public bool Has(string name) => data[name] is not null;
+
+    public string? String(string name) => data[name] switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        JsonValue v when v.GetValueKind() is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.ToJsonString(),
+        _ => throw WrongType(name, "a string"),
+    };
+
+    public string Required(string name) =>
+        String(name) is { Length: > 0 } s ? s : throw MlopsException.Invalid(name, $"Missing value for required parameter '{name}'.");
+
+    public long? Long(string name)
+    {
+        var node = data[name];
+        if (node is null) return null;
+        if (node is JsonValue v)
+        {
+            if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var l)) return l;
+            if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d) && d == Math.Floor(d) && Math.Abs(d) < 9.2e18) return (long)d;
+            if (v.TryGetValue<string>(out var s) && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)) return parsed;
+        }
+        throw WrongType(name, "an integer");
+    }
+
+    /// <summary>A double; MLflow clients send NaN and the infinities as strings.</summary>
+    public double? Double(string name)
+    {
+        var node = data[name];
+        if (node is null) return null;
+        if (node is JsonValue v)
+        {
+            if (v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d)) return d;
+            if (v.TryGetValue<string>(out var s))
+            {
+                switch (s)
+                {
+                    case "NaN": return double.NaN;
+                    case "Infinity" or "inf": return double.PositiveInfinity;
+                    case "-Infinity" or "-inf": return double.NegativeInfinity;
+                }
+                if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)) return parsed;
+            }
+        }
+        throw WrongType(name, "a number");
+    }
+
+    public bool? Bool(string name) => data[name] switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<bool>(out var b) => b,
+        JsonValue v when v.TryGetValue<string>(out var s) && bool.TryParse(s, out var b) => b,
+        _ => throw WrongType(name, "a boolean"),
+    };
+
+    /// <summary>A list field; a single value (one query-string occurrence) counts as a list of one.</summary>
+    public IReadOnlyList<string> Strings(string name) => data[name] switch
+    {
+        null => [],
+        JsonArray a => a.Select((n, i) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw WrongType($"{name}[{i}]", "a string")).ToList(),
+        _ => [String(name)!],
+    };
+
+    public IReadOnlyList<MlflowArgs> Objects(string name) => data[name] switch
+    {
+        null => [],
+        JsonArray a => a.Select((n, i) => n is JsonObject o ? new MlflowArgs(o) : throw WrongType($"{name}[{i}]", "an object")).ToList(),
+        _ => throw WrongType(name, "a list"),
+    };
+
+    public MlflowArgs? Object(string name) => data[name] switch
+    {
+        null => null,
+        JsonObject o => new MlflowArgs(o),
+        _ => throw WrongType(name, "an object"),
+    };
+
+    private static MlopsException WrongType(string name, string expected) =>
+        MlopsException.Invalid(name, $"Invalid value for parameter '{name}': expected {expected}.");
+}

@@ -1,0 +1,195 @@
+using MlOps.Orleans.Common;
+using MlOps.Orleans.Gateway.Tracking;
+using MlOps.Orleans.Tracking;
+
+namespace MlOps.Orleans.Gateway.Mlflow;
+
+/// <summary>MLflow's tracking routes over the same grains as the gRPC API: map, call one grain, map back.</summary>
+internal static class MlflowTrackingEndpoints
+{
+    private const int DefaultHistoryResults = 25000;
+    private const int DefaultBulkResults = 2500;
+    private const int MaxBulkRuns = 100;
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.Post("experiments/create", async (a, c) =>
+        {
+            var command = new CreateExperiment(a.Required("name"), a.String("artifact_location"), Tags(a, "tags", TrackingLimits.MaxExperimentTagValueLength, c));
+            TrackingValidation.ExperimentName(command.Name);
+            var created = await ExperimentIds.CreateAsync(Grains(c), command);
+            return MlflowResults.Ok(new { experiment_id = created.ExperimentId });
+        });
+        api.GetOrPost("experiments/search", async (a, c) =>
+        {
+            var page = await Query(c).SearchExperiments(new SearchExperimentsQuery(a.String("filter"), a.Strings("order_by"),
+                (int)(a.Long("max_results") ?? TrackingLimits.DefaultSearchExperiments), a.String("page_token"),
+                MlflowTrackingMapper.ParseViewType(a.String("view_type"), "view_type")));
+            return MlflowResults.Ok(new { experiments = MlflowResults.NonEmpty(page.Experiments.Select(MlflowTrackingMapper.Experiment)), next_page_token = page.NextPageToken });
+        });
+        api.Get("experiments/get", async (a, c) =>
+            MlflowResults.Ok(new { experiment = MlflowTrackingMapper.Experiment(await Experiment(a, c).Get()) }));
+        api.Get("experiments/get-by-name", async (a, c) =>
+        {
+            var name = a.Required("experiment_name");
+            var id = await Query(c).FindExperimentId(name)
+                ?? throw MlopsException.NotFound($"Could not find experiment with name '{name}'");
+            return MlflowResults.Ok(new { experiment = MlflowTrackingMapper.Experiment(await Grains(c).GetGrain<IExperimentGrain>(id).Get()) });
+        });
+        api.Post("experiments/delete", async (a, c) => { await Experiment(a, c).Delete(); return MlflowResults.Empty(); });
+        api.Post("experiments/restore", async (a, c) => { await Experiment(a, c).Restore(); return MlflowResults.Empty(); });
+        api.Post("experiments/update", async (a, c) => { await Experiment(a, c).Rename(a.Required("new_name")); return MlflowResults.Empty(); });
+        api.Post("experiments/set-experiment-tag", async (a, c) =>
+        {
+            await Experiment(a, c).SetTag(a.Required("key"), a.String("value") ?? "");
+            return MlflowResults.Empty();
+        });
+
+        api.Post("runs/create", async (a, c) =>
+        {
+            var experimentId = a.String("experiment_id") ?? "0";
+            TrackingValidation.ExperimentId(experimentId);
+            var tags = Tags(a, "tags", TrackingLimits.MaxRunTagValueLength, c);
+            var user = MlflowIdentity.UserId(c.Request) ?? a.String("user_id") ?? tags.GetValueOrDefault("mlflow.user");
+            var runId = Guid.NewGuid().ToString("N");
+            var run = await Grains(c).GetGrain<IRunGrain>(runId).Create(new CreateRun(experimentId, a.String("run_name"), tags,
+                a.Long("start_time"), user, tags.GetValueOrDefault(TrackingLimits.ParentRunTag)));
+            return MlflowResults.Ok(new { run = MlflowTrackingMapper.Run(run) });
+        });
+        api.Post("runs/update", async (a, c) =>
+        {
+            var info = await Run(a, c).Update(new UpdateRun(MlflowTrackingMapper.ParseStatus(a.String("status")), a.Long("end_time"), a.String("run_name")));
+            return MlflowResults.Ok(new { run_info = MlflowTrackingMapper.RunInfo(info) });
+        });
+        api.Post("runs/delete", async (a, c) => { await Run(a, c).Delete(); return MlflowResults.Empty(); });
+        api.Post("runs/restore", async (a, c) => { await Run(a, c).Restore(); return MlflowResults.Empty(); });
+        api.Get("runs/get", async (a, c) => MlflowResults.Ok(new { run = MlflowTrackingMapper.Run(await Run(a, c).Get()) }));
+        api.Post("runs/log-metric", async (a, c) =>
+        {
+            await Run(a, c).LogMetric(Metric(a, "", c));
+            return MlflowResults.Empty();
+        });
+        api.Post("runs/log-parameter", async (a, c) =>
+        {
+            var key = a.Required("key");
+            var value = Truncate(a.String("value") ?? "", TrackingLimits.MaxParamValueLength, $"param '{key}'", c);
+            await Run(a, c).LogBatch(new LogBatch([], [KeyValuePair.Create(key, value)], []));
+            return MlflowResults.Empty();
+        });
+        api.Post("runs/set-tag", async (a, c) =>
+        {
+            var key = a.Required("key");
+            await Run(a, c).SetTag(key, Truncate(a.String("value") ?? "", TrackingLimits.MaxRunTagValueLength, $"tag '{key}'", c));
+            return MlflowResults.Empty();
+        });
+        api.Post("runs/delete-tag", async (a, c) => { await Run(a, c).DeleteTag(a.Required("key")); return MlflowResults.Empty(); });
+        api.Post("runs/log-batch", async (a, c) =>
+        {
+            var metrics = a.Objects("metrics").Select((m, i) => Metric(m, $"metrics[{i}].", c)).ToList();
+            var parameters = a.Objects("params").Select((p, i) => KeyValuePair.Create(p.Required("key"),
+                Truncate(p.String("value") ?? "", TrackingLimits.MaxParamValueLength, $"params[{i}]", c))).ToList();
+            var tags = a.Objects("tags").Select((t, i) => KeyValuePair.Create(t.Required("key"),
+                Truncate(t.String("value") ?? "", TrackingLimits.MaxRunTagValueLength, $"tags[{i}]", c))).ToList();
+            await Run(a, c).LogBatch(new LogBatch(metrics, parameters, tags));
+            return MlflowResults.Empty();
+        });
+        api.Post("runs/log-inputs", async (a, c) =>
+        {
+            var inputs = a.Objects("datasets").Select((d, i) =>
+            {
+                var ds = d.Object("dataset") ?? throw MlopsException.Invalid($"datasets[{i}].dataset", $"Missing value for required parameter 'datasets[{i}].dataset'.");
+                return new DatasetInput(ds.String("name") ?? "", ds.String("digest") ?? "", ds.String("source_type") ?? "", ds.String("source") ?? "",
+                    ds.String("schema") ?? "", ds.String("profile") ?? "", Tags(d, "tags", TrackingLimits.MaxRunTagValueLength, c));
+            }).ToList();
+            await Run(a, c).LogInputs(inputs);
+            return MlflowResults.Empty();
+        });
+        api.GetOrPost("runs/search", async (a, c) =>
+        {
+            var page = await Query(c).SearchRuns(new SearchRunsQuery(a.Strings("experiment_ids"), a.String("filter"),
+                MlflowTrackingMapper.ParseViewType(a.String("run_view_type"), "run_view_type"), (int)(a.Long("max_results") ?? TrackingLimits.DefaultSearchRuns),
+                a.Strings("order_by"), a.String("page_token")));
+            return MlflowResults.Ok(new { runs = MlflowResults.NonEmpty(page.Runs.Select(MlflowTrackingMapper.Run)), next_page_token = page.NextPageToken });
+        });
+
+        api.Get("metrics/get-history", async (a, c) =>
+        {
+            var page = await Run(a, c).GetMetricHistory(new MetricHistoryQuery(a.Required("metric_key"), null, null,
+                (int)(a.Long("max_results") ?? DefaultHistoryResults), a.String("page_token"), 0));
+            return MlflowResults.Ok(new { metrics = MlflowResults.NonEmpty(page.Points.Select(MlflowTrackingMapper.Metric)), next_page_token = page.NextPageToken });
+        });
+        api.Get("metrics/get-history-bulk-interval", async (a, c) =>
+        {
+            var runIds = a.Strings("run_ids");
+            if (runIds.Count is 0 or > MaxBulkRuns) throw MlopsException.Invalid("run_ids", $"run_ids must name 1 to {MaxBulkRuns} runs");
+            var key = a.Required("metric_key");
+            var max = (int)(a.Long("max_results") ?? DefaultBulkResults);
+            var results = new List<object>();
+            foreach (var runId in runIds)
+            {
+                TrackingValidation.RunId(runId, "run_ids");
+                var page = await Grains(c).GetGrain<IRunGrain>(runId).GetMetricHistory(new MetricHistoryQuery(key, a.Long("start_step"), a.Long("end_step"), 0, null, max));
+                results.AddRange(page.Points.Select(m => new { key = m.Key, value = m.Value, timestamp = m.Timestamp, step = m.Step, run_id = runId }));
+            }
+            return MlflowResults.Ok(new { metrics = MlflowResults.NonEmpty(results) });
+        });
+        api.Get("artifacts/list", async (a, c) =>
+        {
+            var run = Run(a, c);
+            var info = (await run.Get()).Info;
+            var path = a.String("path") ?? "";
+            var files = await run.ListArtifacts(MlOps.Orleans.Artifacts.ArtifactPath.Directory(path), recursive: false);
+            return MlflowResults.Ok(new
+            {
+                root_uri = info.ArtifactUri,
+                files = MlflowResults.NonEmpty(files.Select(f => new { path = f.Path, is_dir = f.Size < 0, file_size = f.Size < 0 ? (long?)null : f.Size })),
+            });
+        });
+    }
+
+    private static IGrainFactory Grains(HttpContext c) => c.RequestServices.GetRequiredService<IGrainFactory>();
+
+    private static ITrackingQueryGrain Query(HttpContext c) => Grains(c).GetGrain<ITrackingQueryGrain>(0);
+
+    private static IExperimentGrain Experiment(MlflowArgs a, HttpContext c)
+    {
+        var id = a.Required("experiment_id");
+        TrackingValidation.ExperimentId(id);
+        return Grains(c).GetGrain<IExperimentGrain>(id);
+    }
+
+    /// <summary>MLflow clients send both run_id and its older name run_uuid.</summary>
+    private static IRunGrain Run(MlflowArgs a, HttpContext c)
+    {
+        var id = a.String("run_id") is { Length: > 0 } r ? r : a.String("run_uuid");
+        if (string.IsNullOrEmpty(id)) throw MlopsException.Invalid("run_id", "Missing value for required parameter 'run_id'.");
+        TrackingValidation.RunId(id);
+        return Grains(c).GetGrain<IRunGrain>(id);
+    }
+
+    private static MetricPoint Metric(MlflowArgs a, string prefix, HttpContext c)
+    {
+        var value = a.Double("value") ?? throw MlopsException.Invalid($"{prefix}value", $"Missing value for required parameter '{prefix}value'.");
+        return new MetricPoint(a.Required("key"), value, a.Long("timestamp") ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), a.Long("step") ?? 0);
+    }
+
+    private static Dictionary<string, string> Tags(MlflowArgs a, string field, int maxValue, HttpContext c)
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (t, i) in a.Objects(field).Select((t, i) => (t, i)))
+        {
+            var key = t.Required("key");
+            tags[key] = Truncate(t.String("value") ?? "", maxValue, $"{field}[{i}]", c);
+        }
+        return tags;
+    }
+
+    // MLflow truncates over-long param and tag values with a warning instead of refusing them; the native API refuses.
+    private static string Truncate(string value, int max, string what, HttpContext c)
+    {
+        if (value.Length <= max) return value;
+        c.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("MlOps.Orleans.Gateway.Mlflow")
+            .LogWarning("Truncated {What} from {Length} to {Max} characters, as MLflow does", what, value.Length, max);
+        return value[..max];
+    }
+}
