@@ -8,6 +8,8 @@ CONFIG="${CONFIG:-Release}"
 
 source scripts/services.sh
 services_install
+# The third-party JavaScript MLflow client the compatibility tests drive.
+npm install --prefix tests/mlflow-js --no-audit --no-fund --loglevel=error </dev/null >/dev/null
 services_start
 SERVER_PID=""
 cleanup() {
@@ -43,15 +45,23 @@ for _ in $(seq 1 120); do
 done
 SESSION_STATUS=0
 PYTHONPATH="$GEN" timeout 60 /usr/bin/python3 docs/examples/first_session.py "127.0.0.1:$GRPC_PORT" || SESSION_STATUS=$?
+
+echo "== MLflow JavaScript client (npm mlflow) against the same platform"
+set +e
+(cd tests/mlflow-js && MLFLOW_ENDPOINT="http://127.0.0.1:$HTTP_PORT" timeout 120 node --test) 2>&1 | tee "$MLOPS_TEST_RUN_DIR/js.log"
+JS_STATUS=${PIPESTATUS[0]}
+set -e
 kill -9 "$SERVER_PID" 2>/dev/null || true
 wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=""
 [ "$SESSION_STATUS" -eq 0 ] || { echo "first session failed; server log:"; tail -50 "$MLOPS_TEST_RUN_DIR/embedded.log"; }
 
-# One closing line CI can read: totals over the .NET tests plus the Python session.
+# One closing line CI can read: totals over the .NET tests, the Python session and the JavaScript client tests.
 # dotnet test's summary block ("     Passed: N" / "     Failed: N"), summed over test assemblies.
 PASSED=$(awk '/^ +Passed: +[0-9]+ *$/ { s += $2 } END { print s + 0 }' "$MLOPS_TEST_RUN_DIR/test.log")
 FAILED=$(awk '/^ +Failed: +[0-9]+ *$/ { s += $2 } END { print s + 0 }' "$MLOPS_TEST_RUN_DIR/test.log")
 if [ "$SESSION_STATUS" -eq 0 ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); fi
+PASSED=$((PASSED + $(awk '/^# pass [0-9]+/ { s += $3 } END { print s + 0 }' "$MLOPS_TEST_RUN_DIR/js.log")))
+FAILED=$((FAILED + $(awk '/^# fail [0-9]+/ { s += $3 } END { print s + 0 }' "$MLOPS_TEST_RUN_DIR/js.log")))
 echo "$PASSED passed, $FAILED failed"
-[ "$TEST_STATUS" -eq 0 ] && [ "$SESSION_STATUS" -eq 0 ] && [ "$PASSED" -gt 0 ]
+[ "$TEST_STATUS" -eq 0 ] && [ "$SESSION_STATUS" -eq 0 ] && [ "$JS_STATUS" -eq 0 ] && [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
