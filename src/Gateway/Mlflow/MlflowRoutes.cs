@@ -12,7 +12,9 @@ public static class MlflowRoutes
         {
             var api = app.MapGroup(prefix);
             MlflowTrackingEndpoints.Map(api);
+            MlflowRegistryEndpoints.Map(api);
         }
+        MlflowArtifactEndpoints.Map(app);
         app.MapGet("/health", () => Results.Text("OK"));
         app.MapGet("/version", () => Results.Text(CompatibleVersion));
         return app;

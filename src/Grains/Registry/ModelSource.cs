@@ -10,11 +10,17 @@ namespace MlOps.Orleans.Registry;
 /// </summary>
 internal abstract record ModelSource
 {
-    public sealed record Run(string RunId, string Path) : ModelSource;
+    /// <summary>A run's artifacts; <paramref name="ExpectedRoot"/> is set when the source named the store key itself.</summary>
+    public sealed record Run(string RunId, string Path, string? ExpectedRoot = null) : ModelSource;
+
+    /// <summary>Another version's pinned files, named by their store key.</summary>
+    public sealed record Pinned(string Key) : ModelSource;
 
     public sealed record Model(string Name, long? Version, string? Alias) : ModelSource;
 
     public sealed record Staging(string StagingId) : ModelSource;
+
+    public const string ArtifactScheme = "mlflow-artifacts:/";
 
     public static ModelSource Parse(string? source)
     {
@@ -28,6 +34,20 @@ internal abstract record ModelSource
             TrackingValidation.RunId(runId, "source");
             return new Run(runId, ArtifactPath.Directory(slash < 0 ? "" : rest[(slash + 1)..], "source"));
         }
+        if (source.StartsWith(ArtifactScheme, StringComparison.Ordinal))
+        {
+            // MLflow clients often register the resolved location of a run's model: only run roots and pinned versions qualify.
+            var key = ArtifactKeys.Validate(source[ArtifactScheme.Length..], "source");
+            var parts = key.Split('/');
+            if (parts.Length >= 3 && parts[2] == "artifacts" && long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                TrackingValidation.RunId(parts[1], "source");
+                return new Run(parts[1], string.Join('/', parts.Skip(3)), string.Join('/', parts.Take(3)));
+            }
+            if (parts.Length >= 3 && parts[0] == "models" && long.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+                return new Pinned(key);
+            throw MlopsException.Invalid("source", $"source '{Clip(source)}' is not a run's artifacts or a registered version inside the artifact store");
+        }
         if (source.StartsWith(ModelUri.Scheme, StringComparison.Ordinal))
         {
             var uri = ModelUri.Parse(source, "source");
@@ -40,7 +60,8 @@ internal abstract record ModelSource
             return new Staging(id);
         }
         throw MlopsException.Invalid("source", $"source '{Clip(source)}' is refused: a version is created from runs:/<run>/<path>, " +
-            "models:/<name>/<version>, models:/<name>@<alias> or staging:/<upload id>; server paths, URLs and other schemes are never read");
+            "models:/<name>/<version>, models:/<name>@<alias>, staging:/<upload id> or mlflow-artifacts:/ inside the store; " +
+            "server paths, URLs and other schemes are never read");
     }
 
     private static string Clip(string s) => s.Length <= 80 ? s : string.Concat(s.AsSpan(0, 77), "...");

@@ -315,7 +315,11 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
                 if (!string.IsNullOrEmpty(runId) && runId != r.RunId)
                     throw MlopsException.Invalid("run_id", $"run_id '{runId}' differs from the run in the source ('{r.RunId}')");
                 var root = await GrainFactory.GetGrain<IRunGrain>(r.RunId).GetArtifactRoot();
+                if (r.ExpectedRoot is not null && r.ExpectedRoot != root)
+                    throw MlopsException.Invalid("source", $"source names '{r.ExpectedRoot}', but run '{r.RunId}' keeps its artifacts under '{root}'");
                 return (ArtifactPath.Join(root, r.Path), r.RunId);
+            case ModelSource.Pinned p:
+                return (p.Key, runId ?? "");
             case ModelSource.Model m:
                 var origin = await ResolveModelVersion(m);
                 if (origin.Status != ModelVersionStatus.Ready)

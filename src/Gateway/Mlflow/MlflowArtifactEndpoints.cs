@@ -1,0 +1,108 @@
+using Microsoft.AspNetCore.Http.Features;
+using MlOps.Orleans.Artifacts;
+using MlOps.Orleans.Common;
+using MlOps.Orleans.Gateway.Artifacts;
+using MlOps.Orleans.Tracking;
+
+namespace MlOps.Orleans.Gateway.Mlflow;
+
+/// <summary>
+/// MLflow's artifact proxy (<c>/api/2.0/mlflow-artifacts/artifacts/&lt;path&gt;</c>). Paths are store keys: a run's
+/// <c>&lt;experiment&gt;/&lt;run&gt;/artifacts/…</c> (read and write) or a registered version's <c>models/…</c> (read only).
+/// </summary>
+internal static class MlflowArtifactEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        foreach (var prefix in new[] { "/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts" })
+        {
+            var api = app.MapGroup(prefix);
+            api.Get("artifacts", (a, c) => ListAsync(a.String("path") ?? "", c));
+            api.MapGet("artifacts/{**path}", (string path, HttpContext c) => Guard(c, () => DownloadAsync(path, c)));
+            api.MapPut("artifacts/{**path}", (string path, HttpContext c) => Guard(c, () => UploadAsync(path, c)));
+            api.MapDelete("artifacts/{**path}", (string path, HttpContext c) => Guard(c, () => DeleteAsync(path, c)));
+        }
+    }
+
+    private static async Task<IResult> ListAsync(string path, HttpContext c)
+    {
+        if (path.Length == 0) return MlflowResults.Empty();
+        var target = await ResolveAsync(path, c, forWrite: false);
+        if (target.RunId is { } runId)
+        {
+            var files = await Grains(c).GetGrain<IRunGrain>(runId).ListArtifacts(target.Relative, recursive: false);
+            // Listing a file (not a folder) answers {} as MLflow does.
+            if (files.Count == 1 && files[0].Path == target.Relative && files[0].Size >= 0) return MlflowResults.Empty();
+            return MlflowResults.Ok(new
+            {
+                files = MlflowResults.NonEmpty(files.Select(f => new { path = f.Path[(f.Path.LastIndexOf('/') + 1)..], is_dir = f.Size < 0, file_size = f.Size < 0 ? (long?)null : f.Size })),
+            });
+        }
+        var entries = await Store(c).ListAsync(target.Key, recursive: false, c.RequestAborted);
+        return MlflowResults.Ok(new
+        {
+            files = MlflowResults.NonEmpty(entries.Select(e => new { path = e.Key[(e.Key.LastIndexOf('/') + 1)..], is_dir = e.IsDirectory, file_size = e.IsDirectory ? (long?)null : e.Size })),
+        });
+    }
+
+    private static async Task<IResult> DownloadAsync(string path, HttpContext c)
+    {
+        var target = await ResolveAsync(path, c, forWrite: false);
+        var content = await Store(c).OpenReadAsync(target.Key, ct: c.RequestAborted);
+        return Results.Stream(content.Stream, "application/octet-stream");
+    }
+
+    private static async Task<IResult> UploadAsync(string path, HttpContext c)
+    {
+        var target = await ResolveAsync(path, c, forWrite: true);
+        if (target.RunId is not { } runId) throw MlopsException.Invalid("path", "only a run's artifacts can be written through the proxy");
+        // Artifact uploads of any size stream through: lift Kestrel's body limit on this route only.
+        if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
+        var stored = await Store(c).WriteAsync(target.Key, c.Request.Body, ct: c.RequestAborted);
+        await Grains(c).GetGrain<IRunGrain>(runId).RecordArtifact(new ArtifactFile(target.Relative, stored.Size, stored.Sha256, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        return MlflowResults.Empty();
+    }
+
+    private static async Task<IResult> DeleteAsync(string path, HttpContext c)
+    {
+        var target = await ResolveAsync(path, c, forWrite: true);
+        if (target.RunId is not { } runId) throw MlopsException.Invalid("path", "only a run's artifacts can be deleted through the proxy");
+        await Store(c).DeleteAsync(target.Key, c.RequestAborted);
+        await Grains(c).GetGrain<IRunGrain>(runId).RemoveArtifacts(target.Relative);
+        return MlflowResults.Empty();
+    }
+
+    private sealed record Target(string Key, string? RunId, string Relative);
+
+    /// <summary>A proxy path as a store key, checked against the run it names (or a registered version's pinned files).</summary>
+    private static async Task<Target> ResolveAsync(string path, HttpContext c, bool forWrite)
+    {
+        var key = ArtifactKeys.Validate(path, "path");
+        var parts = key.Split('/');
+        if (parts.Length >= 3 && parts[2] == "artifacts")
+        {
+            var root = await ArtifactRoots.RunAsync(Grains(c), parts[1], forWrite);
+            if (root != string.Join('/', parts.Take(3)))
+                throw MlopsException.NotFound($"run '{parts[1]}' has no artifacts under '{string.Join('/', parts.Take(3))}'");
+            return new Target(key, parts[1], string.Join('/', parts.Skip(3)));
+        }
+        if (!forWrite && parts.Length >= 3 && parts[0] == "models") return new Target(key, null, key);
+        throw MlopsException.NotFound($"no artifacts are served under '{path}'");
+    }
+
+    private static async Task<IResult> Guard(HttpContext c, Func<Task<IResult>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (MlopsException e)
+        {
+            return MlflowResults.From(e);
+        }
+    }
+
+    private static IGrainFactory Grains(HttpContext c) => c.RequestServices.GetRequiredService<IGrainFactory>();
+
+    private static IArtifactStore Store(HttpContext c) => c.RequestServices.GetRequiredService<IArtifactStore>();
+}
