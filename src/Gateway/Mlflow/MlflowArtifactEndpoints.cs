@@ -21,6 +21,7 @@ internal static class MlflowArtifactEndpoints
             api.MapGet("artifacts/{**path}", (string path, HttpContext c) => Guard(c, () => DownloadAsync(path, c)));
             api.MapPut("artifacts/{**path}", (string path, HttpContext c) => Guard(c, () => UploadAsync(path, c)));
             api.MapDelete("artifacts/{**path}", (string path, HttpContext c) => Guard(c, () => DeleteAsync(path, c)));
+            MlflowMultipartEndpoints.Map(api);
         }
     }
 
@@ -72,10 +73,10 @@ internal static class MlflowArtifactEndpoints
         return MlflowResults.Empty();
     }
 
-    private sealed record Target(string Key, string? RunId, string Relative);
+    internal sealed record Target(string Key, string? RunId, string Relative);
 
     /// <summary>A proxy path as a store key, checked against the run it names (or a registered version's pinned files).</summary>
-    private static async Task<Target> ResolveAsync(string path, HttpContext c, bool forWrite)
+    internal static async Task<Target> ResolveAsync(string path, HttpContext c, bool forWrite)
     {
         var key = ArtifactKeys.Validate(path, "path");
         var parts = key.Split('/');

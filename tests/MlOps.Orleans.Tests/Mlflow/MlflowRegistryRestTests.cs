@@ -112,6 +112,29 @@ public abstract class MlflowRegistryRestTests(PlatformFixture platform, TrainedP
     }
 
     [Fact]
+    public async Task Multipart_upload_joins_parts_in_order_into_the_run_artifact()
+    {
+        var (e, run) = await RunWithProxiedModel();
+        var path = $"{e}/{run}/artifacts/big.bin";
+        var created = await _artifacts.Ok(_artifacts.Post($"mpu/create/{path}", new { path, num_parts = 3 }));
+        var uploadId = (string)created["upload_id"]!;
+        var credentials = created["credentials"]!.AsArray();
+        Assert.Equal(3, credentials.Count);
+        var parts = new[] { new byte[70000], new byte[70000], new byte[123] };
+        for (var i = 0; i < parts.Length; i++)
+        {
+            Array.Fill(parts[i], (byte)(i + 1));
+            using var put = await platform.Http.PutAsync((string)credentials[i]!["url"]!, new ByteArrayContent(parts[i]));
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+        await _artifacts.Ok(_artifacts.Post($"mpu/complete/{path}", new { path, upload_id = uploadId, parts = new[] { new { part_number = 2 }, new { part_number = 1 }, new { part_number = 3 } } }));
+        var bytes = await platform.Http.GetByteArrayAsync($"/api/2.0/mlflow-artifacts/artifacts/{path}");
+        Assert.Equal(parts.SelectMany(p => p).ToArray(), bytes);
+        await MlflowRest.Refused(_artifacts.Post($"mpu/complete/{path}", new { path, upload_id = uploadId, parts = new[] { new { part_number = 2 } } }),
+            HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "parts");
+    }
+
+    [Fact]
     public async Task Artifact_proxy_uploads_lists_downloads_and_deletes_within_a_run_only()
     {
         var (e, run) = await RunWithProxiedModel();
