@@ -1,10 +1,9 @@
 using Grpc.Core;
 using MlOps.Orleans.Common;
+using MlOps.Orleans.Gateway.Common;
 using MlOps.Orleans.Gateway.Tracking;
 using MlOps.Orleans.Registry;
 using MlOps.Orleans.Tracking;
-using Orleans.Runtime;
-using Orleans.Streams;
 using Wire = MlOps.Orleans.Protos.Registry.V1;
 
 namespace MlOps.Orleans.Gateway.Registry;
@@ -154,26 +153,14 @@ internal sealed class RegistryGrpcService(ModelDirectory models, IClusterClient 
     public override async Task SubscribeModelEvents(Wire.SubscribeModelEventsRequest request, IServerStreamWriter<Wire.ModelEvent> responseStream, ServerCallContext context)
     {
         var model = await (await models.ByName(request.Name)).Get();
-        var pending = System.Threading.Channels.Channel.CreateBounded<ModelEvent>(new System.Threading.Channels.BoundedChannelOptions(1024)
+        await using var live = await LiveStream<ModelEvent>.OpenAsync(client, StreamNames.ModelEvents, model.ModelId);
+        await foreach (var e in live.Reader.ReadAllAsync(context.CancellationToken))
         {
-            FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest,
-        });
-        var handle = await client.GetStreamProvider(StreamNames.Provider).GetStream<ModelEvent>(StreamId.Create(StreamNames.ModelEvents, model.ModelId))
-            .SubscribeAsync((e, _) => { pending.Writer.TryWrite(e); return Task.CompletedTask; });
-        try
-        {
-            await foreach (var e in pending.Reader.ReadAllAsync(context.CancellationToken))
+            await responseStream.WriteAsync(new Wire.ModelEvent
             {
-                await responseStream.WriteAsync(new Wire.ModelEvent
-                {
-                    Name = e.ModelName, Kind = e.Kind, Version = e.Version ?? 0, Alias = e.Alias ?? "", Stage = (Wire.Stage)(int)(e.Stage ?? ModelStage.None),
-                    Status = (Wire.ModelVersionStatus)(int)(e.Status ?? 0), Timestamp = e.Timestamp,
-                }, context.CancellationToken);
-            }
-        }
-        finally
-        {
-            await handle.UnsubscribeAsync();
+                Name = e.ModelName, Kind = e.Kind, Version = e.Version ?? 0, Alias = e.Alias ?? "", Stage = (Wire.Stage)(int)(e.Stage ?? ModelStage.None),
+                Status = (Wire.ModelVersionStatus)(int)(e.Status ?? 0), Timestamp = e.Timestamp,
+            }, context.CancellationToken);
         }
     }
 }

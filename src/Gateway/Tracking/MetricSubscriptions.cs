@@ -1,9 +1,7 @@
-using System.Threading.Channels;
 using Grpc.Core;
 using MlOps.Orleans.Common;
+using MlOps.Orleans.Gateway.Common;
 using MlOps.Orleans.Tracking;
-using Orleans.Runtime;
-using Orleans.Streams;
 using Wire = MlOps.Orleans.Protos.Tracking.V1;
 
 namespace MlOps.Orleans.Gateway.Tracking;
@@ -16,63 +14,37 @@ namespace MlOps.Orleans.Gateway.Tracking;
 internal sealed class MetricSubscriptions(IClusterClient client)
 {
     private const int ReplayPage = 5000;
-    // A subscriber slower than the producers keeps at most this many pending notifications; older ones are dropped
-    // and refilled from the catalog through the gap check.
-    private const int PendingLimit = 1024;
 
     public async Task StreamAsync(Wire.SubscribeRunMetricsRequest request, IServerStreamWriter<Wire.MetricEvent> writer, CancellationToken ct)
     {
         var run = client.GetGrain<IRunGrain>(request.RunId);
         await run.Get(); // NOT_FOUND before anything is subscribed
         var filter = new PointFilter(request);
-        var pending = Channel.CreateBounded<MetricBatchEvent>(new BoundedChannelOptions(PendingLimit)
+        await using var live = await LiveStream<MetricBatchEvent>.OpenAsync(client, StreamNames.RunMetrics, request.RunId);
+        var cursor = await ReplayAsync(run, request.AfterSequence, long.MaxValue, filter, writer, ct);
+        await foreach (var batch in live.Reader.ReadAllAsync(ct))
         {
-            FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true,
-        });
-        var stream = client.GetStreamProvider(StreamNames.Provider)
-            .GetStream<MetricBatchEvent>(StreamId.Create(StreamNames.RunMetrics, request.RunId));
-        var handle = await stream.SubscribeAsync((e, _) => { pending.Writer.TryWrite(e); return Task.CompletedTask; });
-        try
-        {
-            var cursor = await ReplayAsync(run, request.AfterSequence, long.MaxValue, filter, writer, ct);
-            await foreach (var batch in pending.Reader.ReadAllAsync(ct))
+            foreach (var point in batch.Points)
             {
-                foreach (var point in batch.Points)
-                {
-                    if (point.Sequence <= cursor) continue;
-                    if (point.Sequence > cursor + 1) cursor = await ReplayAsync(run, cursor, point.Sequence - 1, filter, writer, ct);
-                    if (filter.Accepts(point.Point)) await writer.WriteAsync(ToEvent(request.RunId, point), ct);
-                    cursor = point.Sequence;
-                }
+                if (point.Sequence <= cursor) continue;
+                if (point.Sequence > cursor + 1) cursor = await ReplayAsync(run, cursor, point.Sequence - 1, filter, writer, ct);
+                if (filter.Accepts(point.Point)) await writer.WriteAsync(ToEvent(request.RunId, point), ct);
+                cursor = point.Sequence;
             }
-        }
-        finally
-        {
-            await handle.UnsubscribeAsync();
         }
     }
 
     public async Task StreamStatusAsync(string experimentId, IServerStreamWriter<Wire.RunStatusEvent> writer, CancellationToken ct)
     {
         await client.GetGrain<IExperimentGrain>(experimentId).Get();
-        var pending = Channel.CreateBounded<RunStatusChanged>(new BoundedChannelOptions(PendingLimit) { FullMode = BoundedChannelFullMode.DropOldest });
-        var stream = client.GetStreamProvider(StreamNames.Provider)
-            .GetStream<RunStatusChanged>(StreamId.Create(StreamNames.RunStatus, experimentId));
-        var handle = await stream.SubscribeAsync((e, _) => { pending.Writer.TryWrite(e); return Task.CompletedTask; });
-        try
+        await using var live = await LiveStream<RunStatusChanged>.OpenAsync(client, StreamNames.RunStatus, experimentId);
+        await foreach (var e in live.Reader.ReadAllAsync(ct))
         {
-            await foreach (var e in pending.Reader.ReadAllAsync(ct))
+            await writer.WriteAsync(new Wire.RunStatusEvent
             {
-                await writer.WriteAsync(new Wire.RunStatusEvent
-                {
-                    RunId = e.RunId, ExperimentId = e.ExperimentId, Status = (Wire.RunStatus)(int)e.Status,
-                    LifecycleStage = TrackingMapper.ToProto(e.LifecycleStage), Timestamp = e.Timestamp,
-                }, ct);
-            }
-        }
-        finally
-        {
-            await handle.UnsubscribeAsync();
+                RunId = e.RunId, ExperimentId = e.ExperimentId, Status = (Wire.RunStatus)(int)e.Status,
+                LifecycleStage = TrackingMapper.ToProto(e.LifecycleStage), Timestamp = e.Timestamp,
+            }, ct);
         }
     }
 
