@@ -35,6 +35,9 @@ public interface ITrackingStore
     /// <summary>Removes the file at <paramref name="path"/> and every file under <c>path/</c>.</summary>
     Task RemoveArtifactsAsync(string runId, string path, CancellationToken ct = default);
 
+    /// <summary>Ids of an experiment's runs in one lifecycle stage.</summary>
+    Task<IReadOnlyList<string>> ListRunIdsAsync(string experimentId, LifecycleStage stage, CancellationToken ct = default);
+
     Task<bool> PingAsync(CancellationToken ct = default);
 }
 

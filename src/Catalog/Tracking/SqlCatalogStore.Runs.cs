@@ -146,6 +146,17 @@ public abstract partial class SqlCatalogStore
         return result;
     }
 
+    public async Task<IReadOnlyList<string>> ListRunIdsAsync(string experimentId, LifecycleStage stage, CancellationToken ct = default)
+    {
+        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var command = c.Command("SELECT run_id FROM runs WHERE workspace = @w AND experiment_id = @e AND lifecycle_stage = @s ORDER BY run_id")
+            .With(("@w", Workspace), ("@e", ParseId(experimentId)), ("@s", (int)stage));
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
     protected static RunInfo ReadRunInfo(DbDataReader reader) => new(
         reader.GetString(0), IdText(reader.GetInt64(1)), reader.GetString(2), reader.GetString(3),
         (RunStatus)Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(5), reader.NullableInt64(6),

@@ -51,18 +51,34 @@ public sealed class ExperimentGrain(ITrackingStore store) : Grain, IExperimentGr
         return Save(current with { Tags = tags });
     }
 
-    public Task<ExperimentInfo> Delete()
+    /// <summary>Deletes the experiment and, as MLflow does, marks its runs deleted (each through its own grain).</summary>
+    public async Task<ExperimentInfo> Delete()
     {
         var current = ActiveOnly("deleted");
-        return Save(current with { LifecycleStage = LifecycleStage.Deleted });
+        var saved = await Save(current with { LifecycleStage = LifecycleStage.Deleted });
+        await SetRunsLifecycle(LifecycleStage.Active);
+        return saved;
     }
 
-    public Task<ExperimentInfo> Restore()
+    /// <summary>Restores the experiment and its deleted runs, as MLflow does.</summary>
+    public async Task<ExperimentInfo> Restore()
     {
         var current = Current;
         if (current.LifecycleStage == LifecycleStage.Active)
             throw MlopsException.Precondition($"experiment {Id} is active; only a deleted experiment can be restored");
-        return Save(current with { LifecycleStage = LifecycleStage.Active });
+        var saved = await Save(current with { LifecycleStage = LifecycleStage.Active });
+        await SetRunsLifecycle(LifecycleStage.Deleted);
+        return saved;
+    }
+
+    // The experiment row is durable first: a crash midway leaves some runs unflipped until the next restore and delete.
+    private async Task SetRunsLifecycle(LifecycleStage from)
+    {
+        foreach (var runId in await store.ListRunIdsAsync(Id, from))
+        {
+            var run = GrainFactory.GetGrain<IRunGrain>(runId);
+            await (from == LifecycleStage.Active ? run.Delete() : run.Restore());
+        }
     }
 
     private string Id => this.GetPrimaryKeyString();

@@ -134,6 +134,19 @@ public abstract partial class TrackingApiTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Experiment_delete_marks_its_runs_deleted_and_restore_brings_them_back()
+    {
+        var e = await NewExperiment();
+        var runs = new[] { await NewRun(e.ExperimentId), await NewRun(e.ExperimentId) };
+        await Api.DeleteExperimentAsync(new Wire.DeleteExperimentRequest { ExperimentId = e.ExperimentId });
+        foreach (var r in runs)
+            Assert.Equal(Wire.LifecycleStage.Deleted, (await Api.GetRunAsync(new Wire.GetRunRequest { RunId = r.Info.RunId })).Info.LifecycleStage);
+        Assert.Empty((await Api.SearchRunsAsync(new Wire.SearchRunsRequest { ExperimentIds = { e.ExperimentId } })).Runs);
+        await Api.RestoreExperimentAsync(new Wire.RestoreExperimentRequest { ExperimentId = e.ExperimentId });
+        Assert.Equal(2, (await Api.SearchRunsAsync(new Wire.SearchRunsRequest { ExperimentIds = { e.ExperimentId } })).Runs.Count);
+    }
+
+    [Fact]
     public async Task Experiment_search_filters_by_name_and_tag_and_pages_without_gaps()
     {
         var prefix = Unique("srch");
