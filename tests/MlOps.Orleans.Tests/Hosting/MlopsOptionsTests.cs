@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Configuration;
+using MlOps.Orleans.Gateway.Hosting;
+
+namespace MlOps.Orleans.Tests.Hosting;
+
+/// <summary>Settings are checked at start, and each problem is named.</summary>
+public sealed class MlopsOptionsTests
+{
+    private static MlopsOptions Load(params (string Key, string Value)[] settings) =>
+        MlopsOptions.Load(new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build());
+
+    [Fact]
+    public void Defaults_are_embedded_on_loopback_5000_and_5001()
+    {
+        var options = Load();
+        Assert.False(options.IsCluster);
+        Assert.Equal(("127.0.0.1", 5000, 5001, "./data"), (options.BindAddress, options.HttpPort, options.GrpcPort, options.DataDir));
+    }
+
+    [Theory]
+    [InlineData("Mlops:Mode", "Cluster", "Mlops:Postgres")]
+    [InlineData("Mlops:Mode", "Swarm", "Mlops:Mode")]
+    [InlineData("Mlops:BindAddress", "localhost:5", "Mlops:BindAddress")]
+    [InlineData("Mlops:HttpPort", "0", "Mlops:HttpPort")]
+    [InlineData("Mlops:GrpcPort", "5000", "must differ")]
+    public void Bad_settings_stop_the_start_with_the_key_named(string key, string value, string mention)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => Load((key, value)));
+        Assert.Contains(mention, e.Message, StringComparison.Ordinal);
+    }
+}
