@@ -128,11 +128,17 @@ internal sealed class SqliteWriter : IAsyncDisposable
         await connection.OpenAsync().ConfigureAwait(false);
         await ConfigureAsync(connection, CancellationToken.None).ConfigureAwait(false);
         using var timer = new PeriodicTimer(CheckpointPeriod);
+        var ticks = 0L;
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
-                try { await connection.ExecAsync(null, "PRAGMA wal_checkpoint(PASSIVE)", _stop.Token).ConfigureAwait(false); }
+                try
+                {
+                    await connection.ExecAsync(null, "PRAGMA wal_checkpoint(PASSIVE)", _stop.Token).ConfigureAwait(false);
+                    // Keeps the planner's statistics current as tables grow, so searches pick the selective index.
+                    if (++ticks % 60 == 0) await connection.ExecAsync(null, "PRAGMA optimize", _stop.Token).ConfigureAwait(false);
+                }
                 catch (SqliteException) { /* busy: the next tick tries again */ }
             }
         }
