@@ -9,7 +9,8 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 IBenchCommand[] commands =
 [
     new ServerCommand(), new BatchIngestCommand(), new StreamIngestCommand(), new LogMetricCommand(), new SearchCommand(),
-    new HistoryCommand(), new MicroCommand(),
+    new HistoryCommand(), new MicroCommand(), new ArtifactTransferCommand(), new RegisterCommand(), new MlflowBatchCommand(),
+    new MlflowLogMetricCommand(),
 ];
 
 var options = Options.Parse(args);

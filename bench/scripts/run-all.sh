@@ -9,6 +9,6 @@ BENCH=${BENCH:-/tmp/build-bench/bin/MlOps.Orleans.Bench/release/MlOps.Orleans.Be
 common=(--backend "$backend" --results "$results" --wait-quiet "${WAIT_QUIET:-300}")
 "$BENCH" batch-ingest "${common[@]}" --reps 5
 "$BENCH" stream-ingest "${common[@]}" --reps 5
-"$BENCH" log-metric "${common[@]}"
+"$BENCH" log-metric "${common[@]}" --rates 500,1000,2000
 "$BENCH" history "${common[@]}"
 "$BENCH" search "${common[@]}"

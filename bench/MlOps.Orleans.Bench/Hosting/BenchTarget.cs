@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using MlOps.Orleans.Bench.Cli;
 using MlOps.Orleans.Bench.Measure;
 
 namespace MlOps.Orleans.Bench.Hosting;
@@ -29,31 +28,6 @@ internal sealed class BenchTarget : IAsyncDisposable
     public MeasuredProcesses Measured { get; }
     public TimeSpan? StartupTime => _server?.StartupTime;
     public string? DataDir => _server?.DataDir;
-
-    /// <summary>Reads the target options; call before <see cref="Options.RejectUnknown"/>.</summary>
-    public static TargetSpec ReadSpec(Options options)
-    {
-        var target = options.String("target");
-        var backend = options.String("backend");
-        var postgres = options.String("postgres") ?? Environment.GetEnvironmentVariable("MLOPS_BENCH_POSTGRES");
-        var silo = options.String("silo-dll");
-        var pid = options.Int("server-pid", 0);
-        var postmaster = options.Int("postmaster-pid", 0);
-        var perfMap = options.Flag("perf-map");
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in (options.String("server-env") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0) throw new UsageException($"--server-env wants NAME=VALUE;NAME=VALUE, not '{pair}'");
-            environment[pair[..eq]] = pair[(eq + 1)..];
-        }
-        if (target is not null && !Uri.TryCreate(target, UriKind.Absolute, out _)) throw new UsageException($"--target '{target}' is not a URL");
-        backend ??= target is null ? "sqlite" : "external";
-        if (target is null && backend is not ("sqlite" or "postgres")) throw new UsageException($"--backend must be sqlite or postgres, not '{backend}'");
-        if (target is null && backend == "postgres" && string.IsNullOrEmpty(postgres))
-            throw new UsageException("--backend postgres needs --postgres \"Host=127.0.0.1;Port=P;Username=postgres;Database=postgres\" (or MLOPS_BENCH_POSTGRES)");
-        return new TargetSpec(target, backend, postgres, silo, pid, postmaster, perfMap, environment);
-    }
 
     public static async Task<BenchTarget> OpenAsync(TargetSpec spec, CancellationToken ct)
     {

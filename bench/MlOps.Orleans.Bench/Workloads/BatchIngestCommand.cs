@@ -27,13 +27,11 @@ internal sealed class BatchIngestCommand : IBenchCommand
         var experiment = await Fixtures.ExperimentAsync(pool.Client(0), Name, ct);
         if (warmup > TimeSpan.Zero) await OnceAsync(pool, experiment, clients, warmup, batch, ct);
 
-        var results = new List<(LoopResult Loop, CpuUse Cpu)>();
+        var results = new List<(LoopResult Loop, CpuUse Cpu, int Discarded)>();
         for (var r = 0; r < reps; r++)
         {
-            await common.Quiet.WaitAsync(target.Measured, ct);
-            var cpu = new CpuMeter(target.Measured);
-            var loop = await OnceAsync(pool, experiment, clients, duration, batch, ct);
-            results.Add((loop, cpu.Stop()));
+            var (loop, cpu, discarded) = await common.Window.MeasureAsync(target, () => OnceAsync(pool, experiment, clients, duration, batch, ct), ct);
+            results.Add((loop, cpu, discarded));
             Console.Error.WriteLine($"#   rep {r + 1}: {loop.ValuesPerSecond:N0} values/s, call {loop.CallLatency}, {results[^1].Cpu}, errors {loop.Errors.Count}");
         }
 
@@ -44,14 +42,15 @@ internal sealed class BatchIngestCommand : IBenchCommand
             $"call p50 {Stats.Median(results.Select(x => x.Loop.CallLatency.P50)):0.0} ms; {results[^1].Cpu}; errors {errors}" +
             (errors > 0 ? $" [{results.First(x => x.Loop.Errors.Count > 0).Loop.Errors.Describe()}]" : ""));
         common.Results.Append(Name, target.Backend,
-            new JsonObject { ["clients"] = clients, ["batch"] = batch, ["duration_s"] = duration.TotalSeconds, ["reps"] = reps },
+            new JsonObject { ["clients"] = clients, ["batch"] = batch, ["duration_s"] = duration.TotalSeconds, ["reps"] = reps,
+                ["max_other_cores"] = common.Window.MaxOtherCores },
             new JsonObject
             {
                 ["values_per_s_median"] = Math.Round(median),
                 ["runs"] = new JsonArray(results.Select(x => (JsonNode)new JsonObject
                 {
                     ["values_per_s"] = Math.Round(x.Loop.ValuesPerSecond), ["values"] = x.Loop.Values, ["call_latency"] = x.Loop.CallLatency.ToJson(),
-                    ["cpu"] = x.Cpu.ToJson(), ["errors"] = x.Loop.Errors.ToJson(),
+                    ["cpu"] = x.Cpu.ToJson(), ["errors"] = x.Loop.Errors.ToJson(), ["discarded_windows"] = x.Discarded,
                 }).ToArray()),
             });
     }

@@ -49,14 +49,15 @@ internal sealed class LogMetricCommand : IBenchCommand
         var figures = new JsonObject();
         foreach (var rate in rates)
         {
-            var results = new List<(OpenLoopResult Loop, CpuUse Cpu, ErrorLog Errors)>();
+            var results = new List<(OpenLoopResult Loop, CpuUse Cpu, ErrorLog Errors, int Discarded)>();
             for (var r = 0; r < reps; r++)
             {
-                await common.Quiet.WaitAsync(target.Measured, ct);
-                var cpu = new CpuMeter(target.Measured);
-                var errors = new ErrorLog(abortAfter: int.MaxValue);
-                var loop = await OpenLoop.RunAsync(rate, duration, CallAsync, errors);
-                results.Add((loop, cpu.Stop(), errors));
+                var ((loop, errors), cpu, discarded) = await common.Window.MeasureAsync(target, async () =>
+                {
+                    var log = new ErrorLog(abortAfter: int.MaxValue);
+                    return (await OpenLoop.RunAsync(rate, duration, CallAsync, log), log);
+                }, ct);
+                results.Add((loop, cpu, errors, discarded));
                 Console.Error.WriteLine($"#   rate {rate}/s rep {r + 1}: {loop}; {results[^1].Cpu}" + (errors.Count > 0 ? $" [{errors.Describe()}]" : ""));
             }
             var p50 = Stats.Median(results.Select(x => x.Loop.Latency.P50));
@@ -77,12 +78,14 @@ internal sealed class LogMetricCommand : IBenchCommand
                     var json = x.Loop.ToJson();
                     json["cpu"] = x.Cpu.ToJson();
                     json["errors"] = x.Errors.ToJson();
+                    json["discarded_windows"] = x.Discarded;
                     return (JsonNode)json;
                 }).ToArray()),
             };
         }
         common.Results.Append(Name, target.Backend,
-            new JsonObject { ["rates"] = new JsonArray(rates.Select(r => (JsonNode)r).ToArray()), ["duration_s"] = duration.TotalSeconds, ["reps"] = reps, ["runs"] = runCount },
+            new JsonObject { ["rates"] = new JsonArray(rates.Select(r => (JsonNode)r).ToArray()), ["duration_s"] = duration.TotalSeconds, ["reps"] = reps, ["runs"] = runCount,
+                ["max_other_cores"] = common.Window.MaxOtherCores },
             figures);
     }
 }

@@ -30,13 +30,11 @@ internal sealed class StreamIngestCommand : IBenchCommand
         var experiment = await Fixtures.ExperimentAsync(pool.Client(0), Name, ct);
         if (warmup > TimeSpan.Zero) await OnceAsync(pool, experiment, settings, warmup, ct);
 
-        var results = new List<(LoopResult Loop, CpuUse Cpu)>();
+        var results = new List<(LoopResult Loop, CpuUse Cpu, int Discarded)>();
         for (var r = 0; r < reps; r++)
         {
-            await common.Quiet.WaitAsync(target.Measured, ct);
-            var cpu = new CpuMeter(target.Measured);
-            var loop = await OnceAsync(pool, experiment, settings, duration, ct);
-            results.Add((loop, cpu.Stop()));
+            var (loop, cpu, discarded) = await common.Window.MeasureAsync(target, () => OnceAsync(pool, experiment, settings, duration, ct), ct);
+            results.Add((loop, cpu, discarded));
             Console.Error.WriteLine($"#   rep {r + 1}: {loop.ValuesPerSecond:N0} values/s, ack {loop.CallLatency}, {results[^1].Cpu}, errors {loop.Errors.Count}");
         }
 
@@ -51,6 +49,7 @@ internal sealed class StreamIngestCommand : IBenchCommand
             new JsonObject
             {
                 ["streams"] = settings.Streams, ["window"] = settings.Window, ["batch"] = settings.Batch, ["duration_s"] = duration.TotalSeconds, ["reps"] = reps,
+                ["max_other_cores"] = common.Window.MaxOtherCores,
             },
             new JsonObject
             {
@@ -58,7 +57,7 @@ internal sealed class StreamIngestCommand : IBenchCommand
                 ["runs"] = new JsonArray(results.Select(x => (JsonNode)new JsonObject
                 {
                     ["values_per_s"] = Math.Round(x.Loop.ValuesPerSecond), ["values"] = x.Loop.Values, ["ack_latency"] = x.Loop.CallLatency.ToJson(),
-                    ["cpu"] = x.Cpu.ToJson(), ["errors"] = x.Loop.Errors.ToJson(),
+                    ["cpu"] = x.Cpu.ToJson(), ["errors"] = x.Loop.Errors.ToJson(), ["discarded_windows"] = x.Discarded,
                 }).ToArray()),
             });
     }
