@@ -24,6 +24,8 @@ internal sealed class MetricSubscriptions(IClusterClient client)
         var cursor = await ReplayAsync(run, request.AfterSequence, long.MaxValue, filter, writer, ct);
         await foreach (var batch in live.Reader.ReadAllAsync(ct))
         {
+            // A range-only announcement: read the points from the catalog.
+            if (batch.Points.Count == 0 && batch.LastSequence > cursor) cursor = await ReplayAsync(run, cursor, batch.LastSequence, filter, writer, ct);
             foreach (var point in batch.Points)
             {
                 if (point.Sequence <= cursor) continue;

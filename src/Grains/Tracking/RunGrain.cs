@@ -269,11 +269,16 @@ public sealed class RunGrain(ITrackingStore store, ILocalSiloDetails silo) : Gra
             s.LatestMetrics.Values.OrderBy(m => m.Key, StringComparer.Ordinal).ToList(), s.Inputs.ToList(), s.LastSequence);
     }
 
+    // Batches above this many points are announced by their sequence range only (see MetricBatchEvent).
+    private const int InlinePointsLimit = 100;
+
     private Task PublishMetrics(IReadOnlyList<SequencedMetric> stored)
     {
         if (stored.Count == 0) return Task.CompletedTask;
         _metricStream ??= this.GetStreamProvider(StreamNames.Provider).GetStream<MetricBatchEvent>(StreamId.Create(StreamNames.RunMetrics, RunId));
-        return _metricStream.OnNextAsync(new MetricBatchEvent(RunId, stored));
+        return _metricStream.OnNextAsync(stored.Count <= InlinePointsLimit
+            ? new MetricBatchEvent(RunId, stored, stored[^1].Sequence)
+            : new MetricBatchEvent(RunId, [], stored[^1].Sequence));
     }
 
     private Task PublishStatus()

@@ -47,6 +47,18 @@ public abstract partial class TrackingApiTests
     }
 
     [Fact]
+    public async Task Subscriber_gets_every_point_of_a_large_batch_announced_by_range()
+    {
+        var id = (await NewRun()).Info.RunId;
+        using var call = Api.SubscribeRunMetrics(new Wire.SubscribeRunMetricsRequest { RunId = id });
+        await LogSteps(id, 0, 1);
+        Assert.Single(await Collect(call, 1));
+        await LogSteps(id, 1, 1000);
+        var events = await Collect(call, 999);
+        Assert.Equal(Enumerable.Range(2, 999).Select(i => (long)i), events.Select(e => e.Sequence));
+    }
+
+    [Fact]
     public async Task Many_subscribers_each_see_every_point()
     {
         var id = (await NewRun()).Info.RunId;
