@@ -34,6 +34,7 @@ internal sealed class RegisterCommand : IBenchCommand
         var python = options.String("python", "/usr/bin/python3");
         var cache = options.String("models", Path.Combine(Path.GetTempPath(), "mlops-bench-models"));
         var validatedOnly = options.Flag("validated-only");
+        var azuritePid = ArtifactStoreChoice.AzuritePid(options);
         options.RejectUnknown();
         if (common.Target.Target is not null && stores.Count > 1) throw new UsageException("with --target, the server's own artifact store is measured: leave --stores out");
 
@@ -111,7 +112,8 @@ internal sealed class RegisterCommand : IBenchCommand
                     var discardedWindows = 0;
                     for (var i = 0; i < reps; i++)
                     {
-                        var ((version, elapsed), use, _, discarded) = await PlatformWindow.MeasureAsync(common, target.Measured, null, async () =>
+                        var ((version, elapsed), use, _, discarded) = await PlatformWindow.MeasureAsync(common, target.Measured,
+                            store.IsBlob ? azuritePid : null, async () =>
                         {
                             var timer = Stopwatch.StartNew();
                             var created = await registry.CreateModelVersionAsync(request, cancellationToken: ct);
