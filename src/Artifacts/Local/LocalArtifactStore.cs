@@ -6,7 +6,7 @@ namespace MlOps.Orleans.Artifacts.Local;
 /// Artifacts as files under one root folder (the embedded default). A write streams into a partial file, is fsynced, and is
 /// renamed over its key in one step (<see cref="PartialFiles"/>); paths are resolved by <see cref="LocalRoot"/>.
 /// </summary>
-public sealed class LocalArtifactStore : IArtifactStore
+public sealed class LocalArtifactStore : IArtifactStore, ILocalArtifactFiles
 {
     /// <summary>Where writes in progress live; the same file system as every key, so the final rename is atomic.</summary>
     public const string PartialFolder = ".partial";
@@ -141,6 +141,20 @@ public sealed class LocalArtifactStore : IArtifactStore
         ArtifactKeys.Validate(key);
         var path = _root.ForRead(key);
         return Task.FromResult(File.Exists(path) || (Directory.Exists(path) && Directory.EnumerateFiles(path, "*", WalkAll).Any()));
+    }
+
+    public string? TryGetLocalPath(string key)
+    {
+        try
+        {
+            ArtifactKeys.Validate(key);
+            var path = _root.ForRead(key);
+            return File.Exists(path) ? path : null;
+        }
+        catch (MlopsException)
+        {
+            return null; // an invalid key, or one that leaves the root through a link, has no local file
+        }
     }
 
     private void CopyFile(string sourcePath, string destinationKey)

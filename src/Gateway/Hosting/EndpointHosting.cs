@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MlOps.Orleans.Gateway.Artifacts;
 using MlOps.Orleans.Gateway.Common;
+using MlOps.Orleans.Gateway.Features;
 using MlOps.Orleans.Gateway.Mlflow;
 using MlOps.Orleans.Gateway.Registry;
 using MlOps.Orleans.Gateway.Tracking;
@@ -48,6 +49,7 @@ public static class EndpointHosting
         app.MapGrpcService<TrackingGrpcService>();
         app.MapGrpcService<ArtifactGrpcService>();
         app.MapGrpcService<RegistryGrpcService>();
+        app.MapGrpcService<FeatureStoreGrpcService>();
         app.MapMlopsDiagnostics();
         app.MapMlflow();
         app.MapGrpcReflectionService();

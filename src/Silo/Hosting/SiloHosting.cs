@@ -1,5 +1,6 @@
 using System.Net;
 using MlOps.Orleans.Catalog;
+using MlOps.Orleans.Catalog.Features;
 using MlOps.Orleans.Catalog.Postgres;
 using MlOps.Orleans.Catalog.Registry;
 using MlOps.Orleans.Catalog.Sqlite;
@@ -23,7 +24,9 @@ public static class SiloHosting
         // One catalog, one connection pool: each concern sees it through its own small interface.
         builder.Services.AddSingleton<ITrackingStore>(store);
         builder.Services.AddSingleton<IRegistryStore>(store);
+        builder.Services.AddSingleton<IFeatureCatalog>(store);
         builder.Services.AddMlopsArtifacts(builder.Configuration, options);
+        builder.Services.AddMlopsFeatures(builder.Configuration, options);
         builder.UseOrleans(silo =>
         {
             if (options.IsCluster)

@@ -1,0 +1,4 @@
+namespace MlOps.Orleans.Features.Offline;
+
+/// <summary>A column of the streamed query result: written to the training set, or hidden (an on-demand input only).</summary>
+internal sealed record ReaderColumn(FieldSpec Field, bool Written);

@@ -1,0 +1,13 @@
+namespace MlOps.Orleans.Features.Online;
+
+/// <summary>
+/// One entity's row of one view: its timestamps and its feature values in <see cref="OnlineViewLayout.Features"/> order.
+/// A value is null or of the CLR type <see cref="FeatureTypes.ClrType"/> gives for the feature's type (timestamps UTC).
+/// </summary>
+/// <param name="CreatedTimestamp">Breaks ties between rows with the same event timestamp; null sorts before any value.</param>
+[GenerateSerializer]
+[Alias("mlops.features.online.OnlineRow")]
+public sealed record OnlineRow(
+    [property: Id(0)] DateTime EventTimestamp,
+    [property: Id(1)] DateTime? CreatedTimestamp,
+    [property: Id(2)] object?[] Values);

@@ -1,0 +1,6 @@
+namespace MlOps.Orleans.Features.Online;
+
+/// <summary>What one bounded sweep step did.</summary>
+/// <param name="KeysDeleted">Rows (Redis keys) removed in this step.</param>
+/// <param name="Pending">Dropped view versions (or, in SQLite, batches of expired rows) still waiting for a later step.</param>
+public sealed record OnlineSweepResult(int KeysDeleted, int Pending);

@@ -1,0 +1,126 @@
+using Grpc.Core;
+using MlOps.Orleans.Common;
+using MlOps.Orleans.Features;
+using Wire = MlOps.Orleans.Protos.Features.V1;
+
+namespace MlOps.Orleans.Gateway.Features;
+
+/// <summary>The native feature store API: map the request, call the grain, map the reply.</summary>
+internal sealed class FeatureStoreGrpcService(IClusterClient client) : Wire.FeatureStoreService.FeatureStoreServiceBase
+{
+    private const string Workspace = "default";
+
+    private IFeatureQueryGrain Query => client.GetGrain<IFeatureQueryGrain>(0);
+
+    private IOfflineFeatureGrain Offline => client.GetGrain<IOfflineFeatureGrain>(0);
+
+    public override async Task<Wire.PlanResponse> Plan(Wire.PlanRequest request, ServerCallContext context) =>
+        DefinitionMapper.ToProto(await client.GetGrain<IFeatureRegistryGrain>(Workspace).Plan(Files(request.Files)));
+
+    public override async Task<Wire.PlanResponse> Apply(Wire.ApplyRequest request, ServerCallContext context)
+    {
+        if (request.ExpectedRevision < 0) throw MlopsException.Invalid("expected_revision", "expected_revision must not be negative");
+        return DefinitionMapper.ToProto(await client.GetGrain<IFeatureRegistryGrain>(Workspace)
+            .Apply(Files(request.Files), request.ExpectedRevision, UserOf(context)));
+    }
+
+    public override async Task<Wire.Definition> GetDefinition(Wire.GetDefinitionRequest request, ServerCallContext context)
+    {
+        if (request.Name.Length == 0) throw MlopsException.Invalid("name", "name is required");
+        if (request.Version < 0) throw MlopsException.Invalid("version", "version must be positive (0 for the latest)");
+        return DefinitionMapper.ToProto(await Query.GetDefinition(Kind(request.Kind, required: true)!.Value, request.Name,
+            request.Version == 0 ? null : request.Version));
+    }
+
+    public override async Task<Wire.ListDefinitionsResponse> ListDefinitions(Wire.ListDefinitionsRequest request, ServerCallContext context)
+    {
+        var response = new Wire.ListDefinitionsResponse();
+        response.Definitions.AddRange((await Query.ListDefinitions(Kind(request.Kind, required: false), request.IncludeRemoved)).Select(DefinitionMapper.ToProto));
+        return response;
+    }
+
+    public override async Task<Wire.ListDefinitionsResponse> ListDefinitionVersions(Wire.ListDefinitionVersionsRequest request, ServerCallContext context)
+    {
+        if (request.Name.Length == 0) throw MlopsException.Invalid("name", "name is required");
+        var response = new Wire.ListDefinitionsResponse();
+        response.Definitions.AddRange((await Query.ListVersions(Kind(request.Kind, required: true)!.Value, request.Name)).Select(DefinitionMapper.ToProto));
+        return response;
+    }
+
+    public override async Task<Wire.PushResponse> Push(Wire.PushRequest request, ServerCallContext context)
+    {
+        if (request.PushSource.Length == 0) throw MlopsException.Invalid("push_source", "push_source is required");
+        if (request.To is not (Wire.PushTarget.Unspecified or Wire.PushTarget.Offline))
+        {
+            throw MlopsException.Invalid("to", $"push target {request.To} is not one of OFFLINE");
+        }
+        if (request.Rows is null) throw MlopsException.Invalid("rows", "rows are required");
+        var outcome = await Offline.PushOffline(request.PushSource, FrameMapper.FromProto(request.Rows, "rows"));
+        var response = new Wire.PushResponse { Rows = outcome.Rows };
+        response.Files.AddRange(outcome.Files);
+        return response;
+    }
+
+    public override async Task<Wire.TrainingDataset> GetHistoricalFeatures(Wire.GetHistoricalFeaturesRequest request, ServerCallContext context)
+    {
+        FeatureFrame? rows = null;
+        var dataset = "";
+        switch (request.EntitiesCase)
+        {
+            case Wire.GetHistoricalFeaturesRequest.EntitiesOneofCase.EntityRows:
+                rows = FrameMapper.FromProto(request.EntityRows, "entity_rows");
+                break;
+            case Wire.GetHistoricalFeaturesRequest.EntitiesOneofCase.EntityDataset:
+                dataset = request.EntityDataset;
+                break;
+            default:
+                throw MlopsException.Invalid("entities", "give entity_rows or entity_dataset");
+        }
+        var command = new HistoricalFeaturesRequest(rows, dataset, request.EventTimestampColumn, request.Features.ToList(), request.FeatureService,
+            request.FullFeatureNames, request.FilterByCreatedTimestamp, request.DatasetName);
+        return DefinitionMapper.ToProto(await Offline.GetHistoricalFeatures(command, context.CancellationToken));
+    }
+
+    public override async Task<Wire.TrainingDataset> GetTrainingDataset(Wire.GetTrainingDatasetRequest request, ServerCallContext context)
+    {
+        if (request.Name.Length == 0) throw MlopsException.Invalid("name", "name is required");
+        if (request.Version < 0) throw MlopsException.Invalid("version", "version must be positive (0 for the latest)");
+        return DefinitionMapper.ToProto(await Query.GetTrainingDataset(request.Name, request.Version == 0 ? null : request.Version));
+    }
+
+    public override async Task<Wire.ListTrainingDatasetsResponse> ListTrainingDatasets(Wire.ListTrainingDatasetsRequest request, ServerCallContext context)
+    {
+        if (request.MaxResults < 0) throw MlopsException.Invalid("max_results", "max_results must not be negative");
+        var response = new Wire.ListTrainingDatasetsResponse();
+        response.Datasets.AddRange((await Query.ListTrainingDatasets(request.Name, request.MaxResults)).Select(DefinitionMapper.ToProto));
+        return response;
+    }
+
+    public override async Task<Wire.LogTrainingDatasetResponse> LogTrainingDataset(Wire.LogTrainingDatasetRequest request, ServerCallContext context)
+    {
+        if (request.RunId.Length == 0) throw MlopsException.Invalid("run_id", "run_id is required");
+        if (request.Name.Length == 0) throw MlopsException.Invalid("name", "name is required");
+        if (request.Version < 0) throw MlopsException.Invalid("version", "version must be positive (0 for the latest)");
+        await Offline.LogTrainingDataset(request.RunId, request.Name, request.Version == 0 ? null : request.Version, request.Context);
+        return new();
+    }
+
+    private static List<RepositoryFile> Files(IEnumerable<Wire.RepositoryFile> files)
+    {
+        var result = files.Select(f => new RepositoryFile(f.Path, f.Content)).ToList();
+        if (result.Count == 0) throw MlopsException.Invalid("files", "a repository needs at least one file");
+        return result;
+    }
+
+    private static DefinitionKind? Kind(Wire.DefinitionKind kind, bool required)
+    {
+        if (kind == Wire.DefinitionKind.Unspecified)
+        {
+            return required ? throw MlopsException.Invalid("kind", "kind is required (ENTITY, DATA_SOURCE, FEATURE_VIEW, ON_DEMAND_FEATURE_VIEW, FEATURE_SERVICE)") : null;
+        }
+        return Enum.IsDefined((DefinitionKind)(int)kind) ? (DefinitionKind)(int)kind : throw MlopsException.Invalid("kind", $"unknown kind {(int)kind}");
+    }
+
+    private static string UserOf(ServerCallContext context) =>
+        context.GetHttpContext().User.Identity?.Name ?? context.RequestHeaders.GetValue("x-mlops-user") ?? "";
+}
