@@ -1,6 +1,7 @@
 using System.Globalization;
 using MlOps.Orleans.Bench.Cli;
 using MlOps.Orleans.Bench.Micro;
+using MlOps.Orleans.Bench.Online;
 using MlOps.Orleans.Bench.Workloads;
 
 // Load driver for the tracking API over real gRPC: one subcommand per figure in docs/benchmarks.md.
@@ -10,7 +11,7 @@ IBenchCommand[] commands =
 [
     new ServerCommand(), new BatchIngestCommand(), new StreamIngestCommand(), new LogMetricCommand(), new SearchCommand(),
     new HistoryCommand(), new MicroCommand(), new ArtifactTransferCommand(), new RegisterCommand(), new MlflowBatchCommand(),
-    new MlflowLogMetricCommand(),
+    new MlflowLogMetricCommand(), new OnlineStoreCommand(),
 ];
 
 var options = Options.Parse(args);

@@ -14,6 +14,12 @@ public static class RepositoryParser
     /// <summary>Files beyond this are refused unread: a definition file is hand-written, and YAML parsing is not free.</summary>
     public const int MaxFileBytes = 1 << 20;
 
+    /// <summary>
+    /// The format needs five levels; deeper YAML is refused before it is loaded, because YamlDotNet builds its node tree
+    /// recursively and a deeply nested file would otherwise exhaust the stack and take the process down.
+    /// </summary>
+    public const int MaxNesting = 32;
+
     public const string EntitiesKey = "entities";
     public const string SourcesKey = "sources";
     public const string FeatureViewsKey = "feature_views";
@@ -47,6 +53,11 @@ public static class RepositoryParser
         var stream = new YamlStream();
         try
         {
+            if (YamlDepth.Exceeds(file.Content, MaxNesting, out var at))
+            {
+                sink.Error(file.Path, default, "", $"line {at.Line}, column {at.Column}: nested more than {MaxNesting} levels deep");
+                return;
+            }
             stream.Load(new StringReader(file.Content));
         }
         catch (YamlException e)
@@ -124,7 +135,11 @@ public static class RepositoryParser
                 _ => YamlSpecReaders.Service(reader, name),
             };
             reader.Finish($"{DefinitionKinds.YamlName(kind)} '{reader.Name}'");
-            into.Add(spec, file);
+            if (name.Length > 0)
+            {
+                // Without a name nothing can refer to it; its error is reported, and validating it would only repeat that.
+                into.Add(spec, file);
+            }
         }
     }
 

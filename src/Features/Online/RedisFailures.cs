@@ -13,16 +13,20 @@ internal static class RedisFailures
     // replica that is failing over.
     private static readonly string[] TransientPrefixes = ["LOADING", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "READONLY", "BUSY"];
 
-    public static async Task<T> Bound<T>(Task<T> call, TimeSpan timeout, string what, string endpoint, CancellationToken ct)
+    /// <param name="start">Starts the call; StackExchange.Redis throws synchronously (rather than faulting the task) when
+    /// no connection is available, so the start is inside the mapping too.</param>
+    public static async Task<T> Bound<T>(Func<Task<T>> start, TimeSpan timeout, string what, string endpoint, CancellationToken ct)
     {
+        Task<T>? call = null;
         try
         {
+            call = start();
             return await call.WaitAsync(timeout, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (IsUnavailable(e))
         {
             Observe(call);
-            throw new OnlineStoreUnavailableException($"online store unavailable: Redis {endpoint} did not complete {what}: {Describe(e)}", e);
+            throw Unavailable(e, what, endpoint);
         }
         catch (OperationCanceledException)
         {
@@ -31,8 +35,11 @@ internal static class RedisFailures
         }
     }
 
-    public static async Task Bound(Task call, TimeSpan timeout, string what, string endpoint, CancellationToken ct) =>
-        await Bound(Wrap(call), timeout, what, endpoint, ct).ConfigureAwait(false);
+    public static OnlineStoreUnavailableException Unavailable(Exception e, string what, string endpoint) =>
+        new($"online store unavailable: Redis {endpoint} did not complete {what}: {Describe(e)}", e);
+
+    public static async Task Bound(Func<Task> start, TimeSpan timeout, string what, string endpoint, CancellationToken ct) =>
+        await Bound(() => Wrap(start()), timeout, what, endpoint, ct).ConfigureAwait(false);
 
     public static bool IsUnavailable(Exception e) => e switch
     {
@@ -51,6 +58,6 @@ internal static class RedisFailures
     }
 
     // A call abandoned after the timeout may still fault later; observing it keeps that out of UnobservedTaskException.
-    private static void Observe(Task call) =>
-        _ = call.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    private static void Observe(Task? call) =>
+        _ = call?.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 }

@@ -99,14 +99,12 @@ public sealed class RedisOnlineStore : IOnlineStore
             ? "-1" : prepared.MaxExpiresAtMs.ToString(CultureInfo.InvariantCulture);
         for (var attempt = 1; ; attempt++)
         {
-            var db = _redis.GetDatabase();
-            var batch = db.CreateBatch();
+            var batch = _redis.GetDatabase().CreateBatch();
             var writes = QueueWrites(batch, known, prepared.Rows);
             // After the writes in the same batch: if the view was dropped meanwhile, this answers the new generation.
             var ensure = batch.ScriptEvaluateAsync(RedisScripts.Ensure, [_keys.Meta],
                 [entry.Field, known.Generation.ToString(CultureInfo.InvariantCulture), maxExpiry]);
-            batch.Execute();
-            await Call(Task.WhenAll([.. writes, ensure]), "a write", ct).ConfigureAwait(false);
+            await Call(() => Send(batch, [.. writes, ensure]), "a write", ct).ConfigureAwait(false);
             var current = long.Parse((string?)ensure.Result ?? "0", CultureInfo.InvariantCulture);
             if (current == known.Generation) return writes.Sum(w => (int)w.Result);
             // Dropped (or re-created) while we wrote: the rows went to a generation nobody reads. Write them again.
@@ -140,8 +138,7 @@ public sealed class RedisOnlineStore : IOnlineStore
         var batch = _redis.GetDatabase().CreateBatch();
         var meta = batch.HashGetAsync(_keys.Meta, fields);
         var reads = QueueReads(batch, believed, entityKeys);
-        batch.Execute();
-        await Call(Task.WhenAll([meta, .. reads.Select(r => r.Values)]), "a read", ct).ConfigureAwait(false);
+        await Call(() => Send(batch, [meta, .. reads.Select(r => r.Values)]), "a read", ct).ConfigureAwait(false);
 
         var stale = new RedisViewGeneration.Known?[views.Count];
         var anyStale = false;
@@ -167,8 +164,7 @@ public sealed class RedisOnlineStore : IOnlineStore
             // First sight of a view in this process, or it was dropped and re-created: one more round trip for those.
             var again = _redis.GetDatabase().CreateBatch();
             var retry = QueueReads(again, stale, entityKeys);
-            again.Execute();
-            await Call(Task.WhenAll(retry.Select(r => r.Values)), "a read", ct).ConfigureAwait(false);
+            await Call(() => Send(again, [.. retry.Select(r => r.Values)]), "a read", ct).ConfigureAwait(false);
             Fill(result, views, retry, stale);
         }
         return result;
@@ -178,7 +174,7 @@ public sealed class RedisOnlineStore : IOnlineStore
     {
         ArgumentNullException.ThrowIfNull(view);
         var entry = Entry(view);
-        await Call(_redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.Drop, [_keys.Meta], [entry.Field]), "a drop", ct)
+        await Call(() => _redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.Drop, [_keys.Meta], [entry.Field]), "a drop", ct)
             .ConfigureAwait(false);
         entry.Forget();
     }
@@ -188,7 +184,7 @@ public sealed class RedisOnlineStore : IOnlineStore
         HashEntry[] meta;
         try
         {
-            meta = await Call(_redis.GetDatabase().HashGetAllAsync(_keys.Meta), "a status check", ct).ConfigureAwait(false);
+            meta = await Call(() => _redis.GetDatabase().HashGetAllAsync(_keys.Meta), "a status check", ct).ConfigureAwait(false);
         }
         catch (OnlineStoreUnavailableException e)
         {
@@ -221,7 +217,7 @@ public sealed class RedisOnlineStore : IOnlineStore
     internal async Task<RedisKey?> KeyOfAsync(OnlineViewKey view, string entityKey, CancellationToken ct)
     {
         var entry = Entry(view);
-        var generation = await Call(_redis.GetDatabase().HashGetAsync(_keys.Meta, entry.Field), "HGET", ct).ConfigureAwait(false);
+        var generation = await Call(() => _redis.GetDatabase().HashGetAsync(_keys.Meta, entry.Field), "HGET", ct).ConfigureAwait(false);
         return generation.IsNull ? (RedisKey?)null : RedisKeyspace.DataKey(_keys.DataKeyStart((long)generation), entityKey);
     }
 
@@ -239,7 +235,7 @@ public sealed class RedisOnlineStore : IOnlineStore
 
     private async Task<long> EnsureAsync(RedisViewGeneration entry, string expected, string maxExpiry, CancellationToken ct)
     {
-        var result = await Call(_redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.Ensure, [_keys.Meta], [entry.Field, expected, maxExpiry]),
+        var result = await Call(() => _redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.Ensure, [_keys.Meta], [entry.Field, expected, maxExpiry]),
             "a view registration", ct).ConfigureAwait(false);
         return long.Parse((string?)result ?? "0", CultureInfo.InvariantCulture);
     }
@@ -377,11 +373,18 @@ public sealed class RedisOnlineStore : IOnlineStore
         }
     }
 
-    private Task<T> Call<T>(Task<T> call, string what, CancellationToken ct) =>
-        RedisFailures.Bound(call, _options.OperationTimeout, what, _endpoint, ct);
+    private Task<T> Call<T>(Func<Task<T>> start, string what, CancellationToken ct) =>
+        RedisFailures.Bound(start, _options.OperationTimeout, what, _endpoint, ct);
 
-    private Task Call(Task call, string what, CancellationToken ct) =>
-        RedisFailures.Bound(call, _options.OperationTimeout, what, _endpoint, ct);
+    private Task Call(Func<Task> start, string what, CancellationToken ct) =>
+        RedisFailures.Bound(start, _options.OperationTimeout, what, _endpoint, ct);
+
+    /// <summary>Sends a queued batch (one write to the socket, so one round trip) and gives the task of all its replies.</summary>
+    private static Task Send(IBatch batch, Task[] replies)
+    {
+        batch.Execute();
+        return Task.WhenAll(replies);
+    }
 
     private sealed record PendingRead(Task<RedisValue[]> Values, (int View, int Entity)[] Cells);
 }

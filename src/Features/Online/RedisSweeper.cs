@@ -27,7 +27,7 @@ internal sealed class RedisSweeper(IConnectionMultiplexer redis, RedisKeyspace k
         try
         {
             var db = redis.GetDatabase();
-            var meta = await Call(db.HashGetAllAsync(keys.Meta), "the sweep's HGETALL", ct).ConfigureAwait(false);
+            var meta = await Call(() => db.HashGetAllAsync(keys.Meta), "the sweep's HGETALL", ct).ConfigureAwait(false);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             int deleted = 0, pending = 0, pages = 0;
             var more = false;
@@ -39,7 +39,7 @@ internal sealed class RedisSweeper(IConnectionMultiplexer redis, RedisKeyspace k
                 var expires = long.Parse((string?)entry.Value ?? "-1", CultureInfo.InvariantCulture);
                 if (expires >= 0)
                 {
-                    if (expires < now) await Call(db.HashDeleteAsync(keys.Meta, entry.Name), "HDEL", ct).ConfigureAwait(false);
+                    if (expires < now) await Call(() => db.HashDeleteAsync(keys.Meta, entry.Name), "HDEL", ct).ConfigureAwait(false);
                     else pending++;
                     continue;
                 }
@@ -55,7 +55,7 @@ internal sealed class RedisSweeper(IConnectionMultiplexer redis, RedisKeyspace k
                 if (done)
                 {
                     _cursors.Remove(generation);
-                    await Call(db.HashDeleteAsync(keys.Meta, entry.Name), "HDEL", ct).ConfigureAwait(false);
+                    await Call(() => db.HashDeleteAsync(keys.Meta, entry.Name), "HDEL", ct).ConfigureAwait(false);
                 }
                 else
                 {
@@ -87,7 +87,7 @@ internal sealed class RedisSweeper(IConnectionMultiplexer redis, RedisKeyspace k
             var cursor = cursors.GetValueOrDefault(id, 0);
             while (cursor != Done && pages < maxPages)
             {
-                var page = await Call(server.ExecuteAsync("SCAN", cursor, "MATCH", pattern, "COUNT", options.SweepBatch), "SCAN", ct)
+                var page = await Call(() => server.ExecuteAsync("SCAN", cursor, "MATCH", pattern, "COUNT", options.SweepBatch), "SCAN", ct)
                     .ConfigureAwait(false);
                 pages++;
                 var next = long.Parse((string?)page[0] ?? "0", CultureInfo.InvariantCulture);
@@ -105,17 +105,16 @@ internal sealed class RedisSweeper(IConnectionMultiplexer redis, RedisKeyspace k
         if (found.Length == 0) return 0;
         if (!cluster)
         {
-            var n = await Call(server.ExecuteAsync("UNLINK", found.Cast<object>().ToArray()), "UNLINK", ct).ConfigureAwait(false);
+            var n = await Call(() => server.ExecuteAsync("UNLINK", found.Cast<object>().ToArray()), "UNLINK", ct).ConfigureAwait(false);
             return (int)n;
         }
         // A cluster refuses multi-key commands across slots, even on one node.
-        var each = found.Select(k => server.ExecuteAsync("UNLINK", (object)k)).ToArray();
-        var results = await Call(Task.WhenAll(each), "UNLINK", ct).ConfigureAwait(false);
+        var results = await Call(() => Task.WhenAll(found.Select(k => server.ExecuteAsync("UNLINK", (object)k))), "UNLINK", ct).ConfigureAwait(false);
         return results.Sum(r => (int)r);
     }
 
     public void Dispose() => _gate.Dispose();
 
-    private Task<T> Call<T>(Task<T> call, string what, CancellationToken ct) =>
-        RedisFailures.Bound(call, options.OperationTimeout, what, endpoint, ct);
+    private Task<T> Call<T>(Func<Task<T>> start, string what, CancellationToken ct) =>
+        RedisFailures.Bound(start, options.OperationTimeout, what, endpoint, ct);
 }

@@ -2,6 +2,3 @@ namespace MlOps.Orleans.Features.Transforms;
 
 /// <summary>A compiled expression node: reads the row's inputs (in the view's input order) and yields one value.</summary>
 internal delegate Scalar Evaluator(ReadOnlySpan<object?> inputs);
-
-/// <summary>A compiled node with its static type, which decides how its <see cref="Scalar"/> is read.</summary>
-internal readonly record struct TypedNode(ExprType Type, Evaluator Eval);

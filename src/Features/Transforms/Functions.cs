@@ -65,8 +65,6 @@ internal static class Functions
         return build(name.ToLowerInvariant(), args);
     }
 
-    public static bool Exists(string name) => Table.ContainsKey(name);
-
     private static TypedNode Arity(string name, IReadOnlyList<TypedNode> args, int min, int max, Func<TypedNode> build)
     {
         if (args.Count < min || args.Count > max)

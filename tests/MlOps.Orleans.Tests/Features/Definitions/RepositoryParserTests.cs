@@ -161,6 +161,27 @@ public sealed class RepositoryParserTests
     }
 
     [Fact]
+    public void Deeply_nested_yaml_is_refused_before_it_can_exhaust_the_stack()
+    {
+        var depth = RepositoryParser.MaxFileBytes / 2 - 10;
+        var parsed = RepositoryParser.Parse([new("deep.yaml", "entities: " + new string('[', depth) + new string(']', depth))]);
+        var error = Assert.Single(parsed.Errors);
+        Assert.Equal("deep.yaml", error.File);
+        Assert.Contains("nested more than 32 levels deep", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Aliases_are_read_as_their_anchored_values()
+    {
+        const string Yaml = "entities:\n  - name: a\n    join_keys: &keys [{name: k, type: int64}]\n  - name: b\n    join_keys: *keys\n";
+        var parsed = RepositoryParser.Parse([new("a.yaml", Yaml)]);
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(parsed.Repository.Entities[0].JoinKeys, parsed.Repository.Entities[1].JoinKeys);
+        var unknown = RepositoryParser.Parse([new("b.yaml", "entities:\n  - name: a\n    join_keys: *nope\n")]);
+        Assert.Contains("YAML syntax error", Assert.Single(unknown.Errors).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Quoted_and_plain_nulls_differ()
     {
         var parsed = RepositoryParser.Parse([new("a.yaml", "entities:\n  - name: e\n    description: ~\n    join_keys: [{name: k, type: int64}]\n    tags: {a: null, b: 'null'}\n")]);

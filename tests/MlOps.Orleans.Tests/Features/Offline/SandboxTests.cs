@@ -30,7 +30,7 @@ public sealed class SandboxTests : IDisposable
     [Fact]
     public async Task Declared_source_is_readable()
     {
-        var job = await JobWithSqlAsync("SELECT driver_id, event_ts, fare * 2 AS fare FROM trips");
+        var job = await JobWithSqlAsync("SELECT driver_id, event_ts, fare * 2 AS fare FROM trips -- a trailing comment");
         await _host.Store.GetHistoricalFeaturesAsync(job, _host.OutputPath(), CancellationToken.None);
         Assert.Equal([20.0], (await TrainingSetFile.ReadAsync(_host.OutputPath())).Column("fare"));
     }
