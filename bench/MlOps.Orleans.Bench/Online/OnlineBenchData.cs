@@ -1,5 +1,7 @@
-using MlOps.Orleans.Features;
-using MlOps.Orleans.Features.Online;
+extern alias platform;
+
+using platform::MlOps.Orleans.Features;
+using platform::MlOps.Orleans.Features.Online;
 
 namespace MlOps.Orleans.Bench.Online;
 

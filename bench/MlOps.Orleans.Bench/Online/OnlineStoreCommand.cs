@@ -1,9 +1,11 @@
+extern alias platform;
+
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MlOps.Orleans.Bench.Cli;
 using MlOps.Orleans.Bench.Measure;
-using MlOps.Orleans.Features.Online;
+using platform::MlOps.Orleans.Features.Online;
 using StackExchange.Redis;
 
 namespace MlOps.Orleans.Bench.Online;

@@ -13,7 +13,7 @@ internal static class OnDemandChecks
         var inCycle = Cycles(context);
         foreach (var view in context.Repository.OnDemandViews)
         {
-            var inputsOk = CheckInputs(context, view);
+            var inputsOk = CheckInputs(context, view, inCycle);
             FieldChecks.Check(context, view, view.RequestSchema, "request field");
             FieldChecks.Check(context, view, view.Outputs.Select(o => o.Field).ToList(), "output");
             if (inputsOk && !inCycle.Contains(view.Name))
@@ -23,7 +23,7 @@ internal static class OnDemandChecks
         }
     }
 
-    private static bool CheckInputs(ValidationContext context, OnDemandFeatureViewSpec view)
+    private static bool CheckInputs(ValidationContext context, OnDemandFeatureViewSpec view, HashSet<string> inCycle)
     {
         var ok = true;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -37,6 +37,11 @@ internal static class OnDemandChecks
             {
                 context.Error(view, $"names unknown input view '{input}'");
                 ok = false;
+            }
+            else if (context.OnDemand.ContainsKey(input) && !inCycle.Contains(view.Name) && !inCycle.Contains(input))
+            {
+                // Retrieval evaluates on-demand views side by side over feature-view values; a chain would need ordering.
+                context.Error(view, $"reads on-demand view '{input}': inputs must be feature views (on-demand views cannot read each other yet)");
             }
         }
         return ok;

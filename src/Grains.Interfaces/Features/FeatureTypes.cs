@@ -73,6 +73,12 @@ public static class FeatureTypes
     public static FeatureValueType? FromDuckDb(string duckDbType)
     {
         var t = duckDbType.Trim().ToUpperInvariant();
+        // Lists, arrays, structs, maps and unions hold several values; no feature type is a container.
+        if (t.EndsWith(']') || t.StartsWith("STRUCT", StringComparison.Ordinal) ||
+            t.StartsWith("MAP", StringComparison.Ordinal) || t.StartsWith("UNION", StringComparison.Ordinal))
+        {
+            return null;
+        }
         if (t.StartsWith("DECIMAL", StringComparison.Ordinal) || t.StartsWith("NUMERIC", StringComparison.Ordinal))
         {
             return FeatureValueType.Float64;

@@ -147,7 +147,7 @@ public sealed class RepositoryValidatorTests
     }
 
     [Fact]
-    public void On_demand_views_may_read_other_on_demand_views()
+    public void On_demand_views_reading_other_on_demand_views_are_refused_until_retrieval_orders_them()
     {
         const string Yaml = """
             on_demand_feature_views:
@@ -155,7 +155,9 @@ public sealed class RepositoryValidatorTests
                 inputs: [driver_ratios]
                 outputs: [{name: twice, type: float64, expression: "conv_plus_val * 2"}]
             """;
-        Assert.True(RepositoryYaml.Validate(("chain.yaml", Yaml)).IsValid);
+        var error = Assert.Single(RepositoryYaml.Validate(("chain.yaml", Yaml)).Errors);
+        Assert.Equal("doubled", error.Object);
+        Assert.Contains("inputs must be feature views", error.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

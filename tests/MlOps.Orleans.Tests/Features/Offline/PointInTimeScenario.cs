@@ -30,6 +30,9 @@ public sealed class PointInTimeScenario
     private readonly List<(object?[] Keys, DateTime Event, DateTime? Created, object?[] Values)> _pair = [];
     private readonly List<(object?[] Keys, DateTime Event, DateTime? Created, object?[] Values)> _profile = [];
 
+    private List<List<(object?[] Keys, DateTime Event, DateTime? Created, object?[] Values)>>? _hourlyFiles;
+    private List<List<(object?[] Keys, DateTime Event, DateTime? Created, object?[] Values)>>? _pairFiles;
+
     public PointInTimeScenario(int seed, int entityRows)
     {
         _random = new Random(seed);
@@ -65,10 +68,11 @@ public sealed class PointInTimeScenario
     /// <summary>Writes every source and returns the job and the reference's views (rows with their file and row numbers).</summary>
     public async Task<(RetrievalJob Job, ReferenceView[] Views)> WriteAsync(OfflineTestHost host, bool filterByCreated)
     {
-        var hourly = Split(_hourly, 2);
+        // Split once: writing the same scenario twice (two backends) must give the same files.
+        var hourly = _hourlyFiles ??= Split(_hourly, 2);
         for (var f = 0; f < hourly.Count; f++)
             await host.WriteParquetArtifactAsync($"data/driver_hourly/part-{f}.parquet", Frame(hourly[f], ("driver_id", VT.Int64), HourlyView, created: true));
-        var pair = Split(_pair, 2);
+        var pair = _pairFiles ??= Split(_pair, 2);
         for (var f = 0; f < pair.Count; f++)
             await host.WriteCsvArtifactAsync($"data/pair_daily/part-{f}.csv", OfflineTestHost.Csv(Frame(pair[f], ("driver_id", VT.Int64), PairView, created: true, rider: true)));
         await OfflineTestHost.WriteParquetFileAsync(Path.Join(host.SourceRoot, "profiles", "profiles.parquet"), ProfileFrame(_profile));
