@@ -1,6 +1,7 @@
 using System.Globalization;
 using MlOps.Orleans.Bench.Cli;
 using MlOps.Orleans.Bench.Micro;
+using MlOps.Orleans.Bench.Offline;
 using MlOps.Orleans.Bench.Online;
 using MlOps.Orleans.Bench.Workloads;
 
@@ -11,7 +12,7 @@ IBenchCommand[] commands =
 [
     new ServerCommand(), new BatchIngestCommand(), new StreamIngestCommand(), new LogMetricCommand(), new SearchCommand(),
     new HistoryCommand(), new MicroCommand(), new ArtifactTransferCommand(), new RegisterCommand(), new MlflowBatchCommand(),
-    new MlflowLogMetricCommand(), new OnlineStoreCommand(),
+    new MlflowLogMetricCommand(), new OnlineStoreCommand(), new OfflineRetrievalCommand(),
 ];
 
 var options = Options.Parse(args);

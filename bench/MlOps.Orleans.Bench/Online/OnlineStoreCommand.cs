@@ -22,7 +22,7 @@ internal sealed class OnlineStoreCommand : IBenchCommand
     public string Usage =>
         "[--backend redis|sqlite] [--redis HOST:PORT] [--appendfsync always|everysec|no|off] [--entities 100000] [--views 5] " +
         "[--features 10] [--write-batch 1000] [--write-concurrency 4] [--write-reps 3] [--rate-one 2000] [--rate-hundred 200] " +
-        "[--duration 10] [--reps 3] [--warmup 2] [--no-raw] [--results FILE]";
+        "[--duration 10] [--reps 3] [--warmup 2] [--rows-per-script N] [--no-raw] [--wait-quiet SECONDS] [--results FILE]";
 
     public async Task RunAsync(Options options, CancellationToken ct)
     {
@@ -39,6 +39,7 @@ internal sealed class OnlineStoreCommand : IBenchCommand
         var reps = options.Int("reps", 3);
         var warmup = TimeSpan.FromSeconds(options.Double("warmup", 2));
         var raw = !options.Flag("no-raw");
+        var quiet = new QuietMachine(TimeSpan.FromSeconds(options.Double("wait-quiet", 0)));
         var results = new ResultFile(options.String("results", "bench-results.jsonl"));
         options.RejectUnknown();
         if (backend is not ("redis" or "sqlite")) throw new UsageException($"--backend '{backend}' is not redis or sqlite");
@@ -65,9 +66,9 @@ internal sealed class OnlineStoreCommand : IBenchCommand
                 : (IOnlineStore)SqliteOnlineStore.Open(storeOptions);
 
             results.Append("online-store-write", backend, settings.DeepClone().AsObject(),
-                await MeasureWritesAsync(store, data, writeBatch, writeConcurrency, writeReps, measured, ct));
-            var one = await MeasureReadsAsync(store, data, 1, rateOne, duration, reps, warmup, measured);
-            var hundred = await MeasureReadsAsync(store, data, 100, rateHundred, duration, reps, warmup, measured);
+                await MeasureWritesAsync(store, data, writeBatch, writeConcurrency, writeReps, measured, quiet, ct));
+            var one = await MeasureReadsAsync(store, data, 1, rateOne, duration, reps, warmup, measured, quiet, ct);
+            var hundred = await MeasureReadsAsync(store, data, 100, rateHundred, duration, reps, warmup, measured, quiet, ct);
             results.Append("online-store-read", backend, settings.DeepClone().AsObject(), new JsonObject { ["entities_1"] = one, ["entities_100"] = hundred });
 
             if (raw && store is RedisOnlineStore redisStore)
@@ -83,7 +84,7 @@ internal sealed class OnlineStoreCommand : IBenchCommand
     }
 
     private static async Task<JsonObject> MeasureWritesAsync(
-        IOnlineStore store, OnlineBenchData data, int batch, int concurrency, int reps, MeasuredProcesses measured, CancellationToken ct)
+        IOnlineStore store, OnlineBenchData data, int batch, int concurrency, int reps, MeasuredProcesses measured, QuietMachine quiet, CancellationToken ct)
     {
         var runs = new JsonArray();
         var rates = new List<double>();
@@ -91,6 +92,7 @@ internal sealed class OnlineStoreCommand : IBenchCommand
         {
             // Each rep is one second newer, so newest-wins applies every row again instead of skipping it.
             var eventTs = DateTime.UtcNow.AddMinutes(-5).AddSeconds(r);
+            var before = await quiet.WaitAsync(measured, ct);
             var load = LoadAverage();
             var cpu = new CpuMeter(measured);
             var clock = Stopwatch.StartNew();
@@ -101,7 +103,7 @@ internal sealed class OnlineStoreCommand : IBenchCommand
             if (applied != expected) throw new InvalidOperationException($"applied {applied} of {expected} rows");
             rates.Add(applied / seconds);
             Console.Error.WriteLine($"#   write rep {r + 1}: {applied:N0} rows in {seconds:0.00}s = {applied / seconds:N0} rows/s; {use}; load {load}");
-            runs.Add(new JsonObject { ["rows"] = applied, ["seconds"] = Math.Round(seconds, 3), ["rows_per_s"] = Math.Round(applied / seconds), ["cpu"] = use.ToJson(), ["loadavg"] = load });
+            runs.Add(new JsonObject { ["rows"] = applied, ["seconds"] = Math.Round(seconds, 3), ["rows_per_s"] = Math.Round(applied / seconds), ["cpu"] = use.ToJson(), ["loadavg"] = load, ["other_cores_before"] = Finite(before) });
         }
         var median = Stats.Median(rates);
         Console.WriteLine($"online-store write: median {median:N0} rows/s ({batch} rows per call, {concurrency} calls in flight)");
@@ -109,7 +111,8 @@ internal sealed class OnlineStoreCommand : IBenchCommand
     }
 
     private static async Task<JsonObject> MeasureReadsAsync(
-        IOnlineStore store, OnlineBenchData data, int entities, double rate, TimeSpan duration, int reps, TimeSpan warmup, MeasuredProcesses measured)
+        IOnlineStore store, OnlineBenchData data, int entities, double rate, TimeSpan duration, int reps, TimeSpan warmup, MeasuredProcesses measured,
+        QuietMachine quiet, CancellationToken ct)
     {
         Task CallAsync(long _)
         {
@@ -124,6 +127,7 @@ internal sealed class OnlineStoreCommand : IBenchCommand
         var loops = new List<OpenLoopResult>();
         for (var r = 0; r < reps; r++)
         {
+            var before = await quiet.WaitAsync(measured, ct);
             var load = LoadAverage();
             var cpu = new CpuMeter(measured);
             var errors = new ErrorLog();
@@ -135,6 +139,7 @@ internal sealed class OnlineStoreCommand : IBenchCommand
             json["cpu"] = use.ToJson();
             json["errors"] = errors.ToJson();
             json["loadavg"] = load;
+            json["other_cores_before"] = Finite(before);
             runs.Add(json);
         }
         var p50 = Stats.Median(loops.Select(l => l.Latency.P50));
@@ -190,6 +195,8 @@ internal sealed class OnlineStoreCommand : IBenchCommand
         await redis.GetDatabase().KeyDeleteAsync("rawbench:feast");
         return figures;
     }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? Math.Round(value, 2) : null;
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";

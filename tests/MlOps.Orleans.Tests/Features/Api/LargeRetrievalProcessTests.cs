@@ -77,15 +77,16 @@ public sealed class LargeRetrievalProcessTests(ITestOutputHelper output) : IAsyn
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT count(*), count(score), sum(CASE WHEN score = user_id * 0.5 THEN 1 ELSE 0 END),
-                   bool_and(user_id = (row_number() OVER () - 1) % 1000000)
-            FROM read_parquet('{Path.Combine(data, "artifacts", set.ArtifactKey)}')
+            SELECT count(*), count(score), count(*) FILTER (WHERE score = user_id * 0.5),
+                   count(*) FILTER (WHERE user_id = file_row_number % 1000000)
+            FROM read_parquet('{Path.Combine(data, "artifacts", set.ArtifactKey)}', file_row_number = true)
             """;
         using var reader = command.ExecuteReader();
         Assert.True(reader.Read());
         Assert.Equal(Rows, Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
         Assert.Equal(Rows, Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
         Assert.Equal(Rows, Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture));
+        Assert.Equal(Rows, Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture));
     });
 
     /// <summary>
