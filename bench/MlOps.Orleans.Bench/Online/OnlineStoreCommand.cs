@@ -22,7 +22,7 @@ internal sealed class OnlineStoreCommand : IBenchCommand
     public string Usage =>
         "[--backend redis|sqlite] [--redis HOST:PORT] [--appendfsync always|everysec|no|off] [--entities 100000] [--views 5] " +
         "[--features 10] [--write-batch 1000] [--write-concurrency 4] [--write-reps 3] [--rate-one 2000] [--rate-hundred 200] " +
-        "[--duration 10] [--reps 3] [--warmup 2] [--rows-per-script N] [--no-raw] [--wait-quiet SECONDS] [--results FILE]";
+        "[--duration 10] [--reps 3] [--warmup 2] [--no-raw] [--wait-quiet SECONDS] [--results FILE]";
 
     public async Task RunAsync(Options options, CancellationToken ct)
     {
