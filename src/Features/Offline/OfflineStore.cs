@@ -11,7 +11,8 @@ namespace MlOps.Orleans.Features.Offline;
 /// <para>
 /// Semantics of <see cref="GetHistoricalFeaturesAsync"/>, for each entity row (join keys and the event timestamp column T)
 /// and each view: the feature row with the same keys (all join keys of all the view's entities) and the greatest
-/// event_ts &lt;= T; when the view has a ttl, also event_ts &gt;= T - ttl (relative to each entity row; both edges inclusive).
+/// event_ts &lt;= T; when the view has a ttl, also event_ts &gt;= T - ttl (relative to each entity row; both edges inclusive;
+/// a ttl of zero admits only rows at exactly T, no ttl admits any age).
 /// Ties on event_ts go to the greatest created_ts (a missing created timestamp counts as older than any); full ties (same
 /// keys, event_ts and created_ts) to the row read last: the later file in artifact key / path order, then the later row
 /// in that file; for a SQL view, to the row whose feature values are greatest in DuckDB's struct order.

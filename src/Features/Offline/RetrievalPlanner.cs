@@ -76,9 +76,9 @@ internal static class RetrievalPlanner
         var sourceTables = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var view in views.Where(v => v.Features.Count > 0)) view.Create(session, job, sources, sourceTables, ct);
 
-        RetrievalQuery? query = null;
+        // Hidden view features are written in the query's own terms (its plan per view), so they are rendered once it exists.
         var hidden = new List<string>();
-        query = new RetrievalQuery(entities, views, bindings, hidden, columns, job.FilterByCreatedTimestamp);
+        var query = new RetrievalQuery(entities, views, bindings, hidden, columns, job.FilterByCreatedTimestamp);
         hidden.AddRange(hiddenSources.Select(h => h(query)));
         query.CreateExactMatches(session, ct);
         return query;

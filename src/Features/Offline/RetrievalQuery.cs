@@ -21,6 +21,11 @@ internal sealed class RetrievalQuery
     private const string Row = EntityRelation.RowColumn;
     private const string Ts = EntityRelation.TimestampColumn;
 
+    private readonly EntityRelation _entities;
+    private readonly IReadOnlyList<string> _hidden;
+    private readonly bool _filterByCreated;
+
+    /// <param name="hidden">SQL of the hidden columns, in reader order; may be filled after construction, before <see cref="Sql"/>.</param>
     public RetrievalQuery(EntityRelation entities, IReadOnlyList<ViewRelation> views, IReadOnlyList<OnDemandBinding> onDemand,
         IReadOnlyList<string> hidden, IReadOnlyList<ReaderColumn> columns, bool filterByCreated)
     {
@@ -31,10 +36,6 @@ internal sealed class RetrievalQuery
         _hidden = hidden;
         _filterByCreated = filterByCreated;
     }
-
-    private readonly EntityRelation _entities;
-    private readonly IReadOnlyList<string> _hidden;
-    private readonly bool _filterByCreated;
 
     public IReadOnlyList<ViewRelation> Views { get; }
 

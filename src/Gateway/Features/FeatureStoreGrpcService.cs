@@ -1,6 +1,7 @@
 using Grpc.Core;
 using MlOps.Orleans.Common;
 using MlOps.Orleans.Features;
+using MlOps.Orleans.Features.Online;
 using Wire = MlOps.Orleans.Protos.Features.V1;
 
 namespace MlOps.Orleans.Gateway.Features;
@@ -13,6 +14,8 @@ internal sealed class FeatureStoreGrpcService(IClusterClient client) : Wire.Feat
     private IFeatureQueryGrain Query => client.GetGrain<IFeatureQueryGrain>(0);
 
     private IOfflineFeatureGrain Offline => client.GetGrain<IOfflineFeatureGrain>(0);
+
+    private IOnlineFeatureGrain Online => client.GetGrain<IOnlineFeatureGrain>(0);
 
     public override async Task<Wire.PlanResponse> Plan(Wire.PlanRequest request, ServerCallContext context) =>
         DefinitionMapper.ToProto(await client.GetGrain<IFeatureRegistryGrain>(Workspace).Plan(Files(request.Files)));
@@ -50,15 +53,39 @@ internal sealed class FeatureStoreGrpcService(IClusterClient client) : Wire.Feat
     public override async Task<Wire.PushResponse> Push(Wire.PushRequest request, ServerCallContext context)
     {
         if (request.PushSource.Length == 0) throw MlopsException.Invalid("push_source", "push_source is required");
-        if (request.To is not (Wire.PushTarget.Unspecified or Wire.PushTarget.Offline))
+        var to = request.To switch
         {
-            throw MlopsException.Invalid("to", $"push target {request.To} is not one of OFFLINE");
-        }
+            Wire.PushTarget.Unspecified or Wire.PushTarget.OnlineAndOffline => PushTarget.OnlineAndOffline,
+            Wire.PushTarget.Online => PushTarget.Online,
+            Wire.PushTarget.Offline => PushTarget.Offline,
+            _ => throw MlopsException.Invalid("to", $"push target {(int)request.To} is not one of ONLINE, OFFLINE, ONLINE_AND_OFFLINE"),
+        };
         if (request.Rows is null) throw MlopsException.Invalid("rows", "rows are required");
-        var outcome = await Offline.PushOffline(request.PushSource, FrameMapper.FromProto(request.Rows, "rows"));
+        var outcome = await Online.Push(request.PushSource, FrameMapper.FromProto(request.Rows, "rows"), to);
         var response = new Wire.PushResponse { Rows = outcome.Rows };
         response.Files.AddRange(outcome.Files);
         return response;
+    }
+
+    public override async Task<Wire.GetOnlineFeaturesResponse> GetOnlineFeatures(Wire.GetOnlineFeaturesRequest request, ServerCallContext context)
+    {
+        if (request.Entities is null) throw MlopsException.Invalid("entities", "entities are required");
+        var command = new OnlineFeaturesRequest(request.Features, request.FeatureService, FrameMapper.FromProto(request.Entities, "entities"),
+            request.RequestContext is null ? null : FrameMapper.FromProto(request.RequestContext, "request_context"), request.FullFeatureNames);
+        return OnlineMapper.ToProto(await Online.GetOnlineFeatures(command));
+    }
+
+    public override async Task<Wire.WriteToOnlineStoreResponse> WriteToOnlineStore(Wire.WriteToOnlineStoreRequest request, ServerCallContext context)
+    {
+        if (request.FeatureView.Length == 0) throw MlopsException.Invalid("feature_view", "feature_view is required");
+        if (request.Rows is null) throw MlopsException.Invalid("rows", "rows are required");
+        return new Wire.WriteToOnlineStoreResponse { Rows = await Online.WriteToOnlineStore(request.FeatureView, FrameMapper.FromProto(request.Rows, "rows")) };
+    }
+
+    public override async Task<Wire.OnlineStoreStatus> GetOnlineStoreStatus(Wire.GetOnlineStoreStatusRequest request, ServerCallContext context)
+    {
+        var status = await Online.Status();
+        return new Wire.OnlineStoreStatus { Reachable = status.Reachable, HasData = status.HasData, LiveViews = status.LiveViews, Detail = status.Detail };
     }
 
     public override async Task<Wire.TrainingDataset> GetHistoricalFeatures(Wire.GetHistoricalFeaturesRequest request, ServerCallContext context)

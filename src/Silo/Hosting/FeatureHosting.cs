@@ -1,4 +1,7 @@
+using MlOps.Orleans.Features;
 using MlOps.Orleans.Features.Offline;
+using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Features.Serving;
 using MlOps.Orleans.Gateway.Hosting;
 
 namespace MlOps.Orleans.Silo.Hosting;
@@ -27,6 +30,28 @@ public static class FeatureHosting
         if (offline.Threads < 0) throw new InvalidOperationException($"Invalid configuration: {Section}:Threads must not be negative");
         services.AddSingleton(offline);
         services.AddSingleton<OfflineStore>();
+
+        var online = configuration.GetSection("Mlops:Online");
+        var serving = new OnlineServingOptions
+        {
+            ShardCount = online.GetValue("ShardCount", 16),
+            CacheRowsPerShard = online.GetValue("CacheRowsPerShard", 200_000),
+        };
+        if (serving.ShardCount is < 1 or > 4096) throw new InvalidOperationException("Invalid configuration: Mlops:Online:ShardCount must be 1..4096");
+        if (serving.CacheRowsPerShard < 0) throw new InvalidOperationException("Invalid configuration: Mlops:Online:CacheRowsPerShard must not be negative");
+        services.AddSingleton(serving);
+        services.AddSingleton<OnlinePlanCache>();
+        var store = new OnlineStoreOptions
+        {
+            // Redis when configured (a cluster needs a shared store); otherwise the embedded SQLite file under the data folder.
+            RedisConnectionString = online["Redis"] is { Length: > 0 } redis ? redis : null,
+            KeyPrefix = online["KeyPrefix"] ?? "ofs",
+            SqliteFolder = Path.GetFullPath(Path.Combine(options.DataDir, "online")),
+        };
+        services.AddSingleton(store);
+        services.AddSingleton<IOnlineStore>(sp => store.RedisConnectionString is not null
+            ? RedisOnlineStore.ConnectAsync(store, sp.GetRequiredService<ILogger<RedisOnlineStore>>()).GetAwaiter().GetResult()
+            : SqliteOnlineStore.Open(store, sp.GetRequiredService<ILogger<SqliteOnlineStore>>()));
         return services;
     }
 }

@@ -4,7 +4,9 @@ namespace MlOps.Orleans.Features.Online;
 /// One entity's row of one view: its timestamps and its feature values in <see cref="OnlineViewLayout.Features"/> order.
 /// A value is null or of the CLR type <see cref="FeatureTypes.ClrType"/> gives for the feature's type (timestamps UTC).
 /// </summary>
+/// <param name="EventTimestamp">When the values were true (UTC).</param>
 /// <param name="CreatedTimestamp">Breaks ties between rows with the same event timestamp; null sorts before any value.</param>
+/// <param name="Values">The feature values, one per feature of the layout.</param>
 [GenerateSerializer]
 [Alias("mlops.features.online.OnlineRow")]
 public sealed record OnlineRow(

@@ -1,0 +1,66 @@
+using MlOps.Orleans.Common;
+using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Features.Retrieval;
+using MlOps.Orleans.Features.Transforms;
+
+namespace MlOps.Orleans.Features.Serving;
+
+/// <summary>A view of an online request: its binding and which of its features (by schema index) become which output columns.</summary>
+public sealed record PlannedView(OnlineViewBinding Binding, IReadOnlyList<int> Features, IReadOnlyList<string> OutputNames);
+
+/// <summary>Where an on-demand input comes from: a view's feature (view index, feature index) or a request field.</summary>
+public sealed record OnDemandInput(int View, int Feature, string RequestField);
+
+/// <summary>An on-demand view of an online request: compiled once, its inputs located, its chosen outputs.</summary>
+public sealed record PlannedOnDemand(CompiledOnDemandView View, IReadOnlyList<OnDemandInput> Inputs, IReadOnlyList<int> Outputs, IReadOnlyList<string> OutputNames);
+
+/// <summary>
+/// A resolved online request, reused while definitions are cached: the same resolution as offline retrieval (same names, same
+/// transformations), restricted to views that are online.
+/// </summary>
+public sealed record OnlineRequestPlan(IReadOnlyList<PlannedView> Views, IReadOnlyList<PlannedOnDemand> OnDemand)
+{
+    public static async Task<OnlineRequestPlan> BuildAsync(ResolvedRequest resolved, Func<string, Task<EntitySpec?>> entity)
+    {
+        var entities = new Dictionary<string, EntitySpec>(StringComparer.Ordinal);
+        var views = new List<PlannedView>();
+        var viewIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var inputTypes = new Dictionary<string, FeatureValueType>(StringComparer.Ordinal);
+        foreach (var view in resolved.Views)
+        {
+            if (!view.Spec.Online)
+            {
+                throw MlopsException.Precondition($"feature view '{view.Spec.Name}' is not online (set online: true and materialize it)");
+            }
+            foreach (var name in view.Spec.Entities)
+            {
+                entities[name] = await entity(name) ?? throw MlopsException.Precondition($"feature view '{view.Spec.Name}' uses entity '{name}', which no longer exists");
+            }
+            var binding = OnlineViewBinding.For(view.Spec, view.Version, entities);
+            var schema = view.Spec.Schema.Select(f => f.Name).ToList();
+            viewIndex[view.Spec.Name] = views.Count;
+            views.Add(new PlannedView(binding, view.Features.Select(f => schema.IndexOf(f.Name)).ToList(), view.Features.Select(f => f.OutputName).ToList()));
+            foreach (var f in view.Spec.Schema) inputTypes[$"{view.Spec.Name}__{f.Name}"] = f.Type;
+        }
+        var onDemand = new List<PlannedOnDemand>();
+        foreach (var od in resolved.OnDemand)
+        {
+            var types = new Dictionary<string, FeatureValueType>(inputTypes, StringComparer.Ordinal);
+            foreach (var f in od.Spec.RequestSchema) types[f.Name] = f.Type;
+            var compiled = CompiledOnDemandView.Compile(od.Spec, types);
+            var inputs = compiled.InputNames.Select(name =>
+            {
+                var split = name.IndexOf("__", StringComparison.Ordinal);
+                if (split > 0 && viewIndex.TryGetValue(name[..split], out var v))
+                {
+                    var feature = views[v].Binding.Layout.Features.Select(f => f.Name).ToList().IndexOf(name[(split + 2)..]);
+                    if (feature >= 0) return new OnDemandInput(v, feature, "");
+                }
+                return new OnDemandInput(-1, -1, name);
+            }).ToList();
+            var outputs = compiled.Outputs.Select(o => o.Name).ToList();
+            onDemand.Add(new PlannedOnDemand(compiled, inputs, od.Outputs.Select(o => outputs.IndexOf(o.Name)).ToList(), od.Outputs.Select(o => o.OutputName).ToList()));
+        }
+        return new OnlineRequestPlan(views, onDemand);
+    }
+}

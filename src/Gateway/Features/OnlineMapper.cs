@@ -1,0 +1,24 @@
+using MlOps.Orleans.Features.Online;
+using Wire = MlOps.Orleans.Protos.Features.V1;
+
+namespace MlOps.Orleans.Gateway.Features;
+
+/// <summary>Online results to the wire's column-major response.</summary>
+internal static class OnlineMapper
+{
+    public static Wire.GetOnlineFeaturesResponse ToProto(OnlineFeaturesResult result)
+    {
+        var response = new Wire.GetOnlineFeaturesResponse();
+        foreach (var column in result.Columns)
+        {
+            response.FeatureNames.Add(column.Name);
+            response.FeatureTypes.Add((Wire.ValueType)(int)column.Type);
+            var vector = new Wire.FeatureVector();
+            foreach (var value in column.Values) vector.Values.Add(FrameMapper.ToProto(value));
+            foreach (var status in column.Statuses) vector.Statuses.Add((Wire.FeatureStatus)(int)status);
+            vector.EventTimestamps.Add(column.EventTimestamps);
+            response.Results.Add(vector);
+        }
+        return response;
+    }
+}

@@ -1,0 +1,102 @@
+using MlOps.Orleans.Common;
+using ErrorCode = MlOps.Orleans.Common.ErrorCode;
+using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Features.Serving;
+
+namespace MlOps.Orleans.Features;
+
+/// <summary>
+/// One shard of one entity key space: serves reads from memory, reads misses through to the online store in one round trip,
+/// and acknowledges a write only once the store holds it. Reads interleave with each other (they are marked read-only) but never
+/// with a write, so a read-through can never put back a row that a concurrent write replaced.
+/// </summary>
+public sealed class OnlineFeatureShardGrain(IOnlineStore store, OnlineServingOptions serving, OnlineStoreOptions storeOptions, ILocalSiloDetails silo)
+    : Grain, IOnlineFeatureShardGrain
+{
+    private readonly ShardCache _cache = new(serving.CacheRowsPerShard);
+
+    public async Task<OnlineRow?[][]> Read(IReadOnlyList<OnlineViewLayout> views, IReadOnlyList<string> entityKeys)
+    {
+        var now = DateTime.UtcNow;
+        var result = new OnlineRow?[views.Count][];
+        List<int>? missing = null;
+        bool[]? marked = null;
+        for (var v = 0; v < views.Count; v++)
+        {
+            result[v] = new OnlineRow?[entityKeys.Count];
+            for (var e = 0; e < entityKeys.Count; e++)
+            {
+                if (_cache.TryGet(views[v].Key, entityKeys[e], out var row) && !Expired(views[v], row, now))
+                {
+                    result[v][e] = row;
+                }
+                else if (!(marked ??= new bool[entityKeys.Count])[e])
+                {
+                    marked[e] = true;
+                    (missing ??= []).Add(e);
+                }
+            }
+        }
+        if (missing is null) return result;
+
+        var keys = missing.Select(e => entityKeys[e]).ToList();
+        OnlineRow?[][] fetched;
+        try
+        {
+            fetched = await store.ReadAsync(views, keys, CancellationToken.None);
+        }
+        catch (OnlineStoreUnavailableException e)
+        {
+            throw new MlopsException(ErrorCode.Unavailable, $"online store unavailable and {keys.Count} entity key(s) are not held in memory: {e.Message}");
+        }
+        for (var v = 0; v < views.Count; v++)
+        {
+            for (var i = 0; i < missing.Count; i++)
+            {
+                var row = fetched[v][i];
+                var e = missing[i];
+                if (result[v][e] is null) result[v][e] = row;
+                _cache.Offer(views[v].Key, keys[i], row);
+            }
+        }
+        return result;
+    }
+
+    public async Task<int> Write(OnlineViewLayout view, IReadOnlyList<KeyValuePair<string, OnlineRow>> rows)
+    {
+        int applied;
+        try
+        {
+            applied = await store.WriteAsync(view, rows, CancellationToken.None);
+        }
+        catch (OnlineStoreUnavailableException e)
+        {
+            throw new MlopsException(ErrorCode.Unavailable, $"online store unavailable; {rows.Count} row(s) of '{view.Key}' were not written: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            throw MlopsException.Invalid("rows", $"rows of '{view.Key}' refused by the online store: {e.Message}");
+        }
+        // When the store took every row of a batch without duplicate keys, each row is the newest there: hold them all. Otherwise
+        // only refresh rows already held, since a skipped row may be older than what the store has.
+        var allApplied = applied == rows.Count && rows.Select(r => r.Key).Distinct(StringComparer.Ordinal).Count() == rows.Count;
+        foreach (var (key, row) in rows)
+        {
+            if (allApplied) _cache.Offer(view.Key, key, row);
+            else _cache.Refresh(view.Key, key, row);
+        }
+        return applied;
+    }
+
+    public Task Forget(OnlineViewKey view)
+    {
+        _cache.Forget(view);
+        return Task.CompletedTask;
+    }
+
+    public Task<ShardInfo> Describe() => Task.FromResult(new ShardInfo(silo.SiloAddress.ToString(), _cache.Count));
+
+    /// <summary>The store drops rows past ttl + grace; a held row past that point is gone too.</summary>
+    private bool Expired(OnlineViewLayout view, OnlineRow? row, DateTime now) =>
+        row is not null && view.Ttl is { } ttl && row.EventTimestamp + ttl + storeOptions.ExpiryGrace < now;
+}
