@@ -9,7 +9,7 @@ namespace MlOps.Orleans.Features.Serving;
 public sealed record PlannedView(OnlineViewBinding Binding, IReadOnlyList<int> Features, IReadOnlyList<string> OutputNames);
 
 /// <summary>Where an on-demand input comes from: a view's feature (view index, feature index) or a request field.</summary>
-public sealed record OnDemandInput(int View, int Feature, string RequestField);
+public sealed record OnDemandInput(int View, int Feature, string RequestField, FeatureValueType RequestType = FeatureValueType.Unspecified);
 
 /// <summary>An on-demand view of an online request: compiled once, its inputs located, its chosen outputs.</summary>
 public sealed record PlannedOnDemand(CompiledOnDemandView View, IReadOnlyList<OnDemandInput> Inputs, IReadOnlyList<int> Outputs, IReadOnlyList<string> OutputNames);
@@ -56,7 +56,7 @@ public sealed record OnlineRequestPlan(IReadOnlyList<PlannedView> Views, IReadOn
                     var feature = views[v].Binding.Layout.Features.Select(f => f.Name).ToList().IndexOf(name[(split + 2)..]);
                     if (feature >= 0) return new OnDemandInput(v, feature, "");
                 }
-                return new OnDemandInput(-1, -1, name);
+                return new OnDemandInput(-1, -1, name, types.TryGetValue(name, out var declared) ? declared : FeatureValueType.Unspecified);
             }).ToList();
             var outputs = compiled.Outputs.Select(o => o.Name).ToList();
             onDemand.Add(new PlannedOnDemand(compiled, inputs, od.Outputs.Select(o => outputs.IndexOf(o.Name)).ToList(), od.Outputs.Select(o => o.OutputName).ToList()));

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MlOps.Orleans.Gateway.Artifacts;
 using MlOps.Orleans.Gateway.Common;
+using MlOps.Orleans.Gateway.Feast;
 using MlOps.Orleans.Gateway.Features;
 using MlOps.Orleans.Gateway.Mlflow;
 using MlOps.Orleans.Gateway.Registry;
@@ -52,6 +53,7 @@ public static class EndpointHosting
         app.MapGrpcService<FeatureStoreGrpcService>();
         app.MapMlopsDiagnostics();
         app.MapMlflow();
+        app.MapFeast();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });

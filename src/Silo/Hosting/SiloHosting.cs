@@ -25,6 +25,7 @@ public static class SiloHosting
         builder.Services.AddSingleton<ITrackingStore>(store);
         builder.Services.AddSingleton<IRegistryStore>(store);
         builder.Services.AddSingleton<IFeatureCatalog>(store);
+        builder.Services.AddSingleton<IMaterializationCatalog>(store);
         builder.Services.AddMlopsArtifacts(builder.Configuration, options);
         builder.Services.AddMlopsFeatures(builder.Configuration, options);
         builder.UseOrleans(silo =>

@@ -15,7 +15,7 @@ namespace MlOps.Orleans.Features.Materialization;
 [RandomPlacement]
 public sealed class MaterializationWorkerGrain(
     IArtifactStore artifacts, OfflineStoreOptions offline, OnlineServingOptions serving, ILogger<MaterializationWorkerGrain> logger)
-    : Grain, IMaterializationWorkerGrain
+    : Grain, IMaterializationWorkerGrain, IDisposable
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(1);
 
@@ -61,7 +61,8 @@ public sealed class MaterializationWorkerGrain(
             if (task.IsEmpty) continue;
             try
             {
-                await pipeline.RunAsync(task, assignment.Part, assignment.Parts, i, _read, _written, ct).ConfigureAwait(false);
+                // Runs on the thread pool (Task.Run), not on the activation: no grain context to return to.
+                await pipeline.RunAsync(task, assignment.Part, assignment.Parts, i, _read, _written, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -80,7 +81,7 @@ public sealed class MaterializationWorkerGrain(
     /// <summary>Runs on the activation: waits for the work, then reports the outcome (retrying: the job grain may be moving).</summary>
     private async Task FinishAsync(MaterializationAssignment assignment)
     {
-        await _run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _run.ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing);
         _timer?.Dispose();
         var job = GrainFactory.GetGrain<IMaterializationJobGrain>(assignment.JobId);
         for (var attempt = 1; attempt <= 5; attempt++)
@@ -119,4 +120,6 @@ public sealed class MaterializationWorkerGrain(
         _read.Select((_, i) => Interlocked.Read(ref _read[i])).ToArray(),
         _written.Select((_, i) => Interlocked.Read(ref _written[i])).ToArray(),
         finished, _failedView, finished ? _error : null);
+
+    public void Dispose() => _cancel.Dispose();
 }

@@ -63,7 +63,7 @@ internal static class OnlineResponseBuilder
             for (var n = 0; n < inputs.Length; n++)
             {
                 var input = od.Inputs[n];
-                inputs[n] = input.View >= 0 ? fetched[input.View][r]?.Values[input.Feature] : requestColumns[n]!.Values[r];
+                inputs[n] = input.View >= 0 ? fetched[input.View][r]?.Values[input.Feature] : FeatureValues.Widen(requestColumns[n]!.Values[r], input.RequestType);
             }
             od.View.Evaluate(inputs, results);
             for (var o = 0; o < od.Outputs.Count; o++) outputs[o][r] = results[od.Outputs[o]];
