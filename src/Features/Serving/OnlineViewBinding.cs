@@ -23,7 +23,10 @@ public sealed record OnlineViewBinding(OnlineViewLayout Layout, IReadOnlyList<Fi
             }
             keys.AddRange(entity.JoinKeys);
         }
-        var keySpace = names.Count == 0 ? "_" : string.Join(",", names);
-        return new OnlineViewBinding(new OnlineViewLayout(new OnlineViewKey(view.Name, version), keySpace, view.Schema, view.Ttl), keys);
+        return new OnlineViewBinding(new OnlineViewLayout(new OnlineViewKey(view.Name, version), KeySpaceOf(view), view.Schema, view.Ttl), keys);
     }
+
+    /// <summary>The entity key space of a view: its entity names, sorted and comma-joined ("_" for a view without entities).</summary>
+    public static string KeySpaceOf(FeatureViewSpec view) =>
+        view.Entities.Count == 0 ? "_" : string.Join(",", view.Entities.Order(StringComparer.Ordinal));
 }

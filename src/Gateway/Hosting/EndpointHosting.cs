@@ -17,6 +17,18 @@ public static class EndpointHosting
 {
     private const string LiveTag = "live";
     private const string ReadyTag = "ready";
+    private const string OnlineTag = "online";
+
+    /// <summary>The report as JSON, so a caller sees why (e.g. "online store is empty") and the numbers behind it.</summary>
+    private static Task WriteHealthJsonAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+        });
+    }
 
     public static WebApplicationBuilder AddMlopsEndpoints(this WebApplicationBuilder builder, MlopsOptions options)
     {
@@ -39,7 +51,8 @@ public static class EndpointHosting
                 o.Services.Map("mlops.tracking.v1.TrackingService", r => r.Tags.Contains(ReadyTag));
             })
             .AddCheck<LivenessCheck>("process", tags: [LiveTag])
-            .AddCheck<ReadinessCheck>("cluster-and-catalog", tags: [ReadyTag]);
+            .AddCheck<ReadinessCheck>("cluster-and-catalog", tags: [ReadyTag])
+            .AddCheck<OnlineStoreCheck>("online-store", tags: [OnlineTag]);
         builder.Services.AddSingleton<MetricSubscriptions>();
         builder.Services.AddSingleton<ModelDirectory>();
         return builder;
@@ -58,6 +71,8 @@ public static class EndpointHosting
         app.MapGrpcHealthChecksService();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag) });
+        // Online serving has its own readiness: a platform that only tracks experiments is ready with an empty online store.
+        app.MapHealthChecks("/health/online", new HealthCheckOptions { Predicate = r => r.Tags.Contains(OnlineTag), ResponseWriter = WriteHealthJsonAsync });
         return app;
     }
 }

@@ -28,3 +28,27 @@ internal sealed class ReadinessCheck(IGrainFactory grains) : IHealthCheck
         }
     }
 }
+
+/// <summary>
+/// Ready for online serving when the online store answers and holds data. An empty store (a fresh deployment, or Redis
+/// flushed or restarted without persistence) is reported as such: materialize the online views to fill it.
+/// </summary>
+internal sealed class OnlineStoreCheck(IGrainFactory grains) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var status = await grains.GetGrain<MlOps.Orleans.Features.Online.IOnlineFeatureGrain>(0).Status().WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+            var data = new Dictionary<string, object> { ["reachable"] = status.Reachable, ["has_data"] = status.HasData, ["live_views"] = status.LiveViews };
+            if (!status.Reachable) return HealthCheckResult.Unhealthy($"online store unreachable: {status.Detail}", data: data);
+            return status.HasData
+                ? HealthCheckResult.Healthy($"online store answers and holds {status.LiveViews} view version(s): {status.Detail}", data)
+                : HealthCheckResult.Unhealthy($"online store is empty: materialize the online views ({status.Detail})", data: data);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy($"cluster unreachable: {e.GetType().Name}: {e.Message}");
+        }
+    }
+}

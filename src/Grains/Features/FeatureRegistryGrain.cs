@@ -4,6 +4,8 @@ using MlOps.Orleans.Catalog.Features;
 using MlOps.Orleans.Common;
 using MlOps.Orleans.Features.Definitions;
 using MlOps.Orleans.Features.Offline;
+using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Features.Serving;
 
 namespace MlOps.Orleans.Features;
 
@@ -11,7 +13,8 @@ namespace MlOps.Orleans.Features;
 /// Plans and applies a workspace's whole feature repository. Being one activation per workspace serializes applies; the catalog's
 /// revision check still guards a plan made elsewhere (expected_revision) and a duplicate activation during a membership change.
 /// </summary>
-public sealed class FeatureRegistryGrain(IFeatureCatalog catalog, OfflineStoreOptions offline, ILogger<FeatureRegistryGrain> logger)
+public sealed class FeatureRegistryGrain(
+    IFeatureCatalog catalog, OfflineStoreOptions offline, IOnlineStore online, OnlineServingOptions serving, ILogger<FeatureRegistryGrain> logger)
     : Grain, IFeatureRegistryGrain
 {
     public async Task<PlanResult> Plan(IReadOnlyList<RepositoryFile> files)
@@ -45,9 +48,36 @@ public sealed class FeatureRegistryGrain(IFeatureCatalog catalog, OfflineStoreOp
         // Views hold decoded versions while active; tell the changed ones to read the catalog again.
         await Task.WhenAll(writes.Where(w => w.Kind == DefinitionKind.FeatureView)
             .Select(w => GrainFactory.GetGrain<IFeatureViewGrain>(w.Name).Invalidate()));
+        await DropReplacedOnlineDataAsync(writes);
         var renumbered = writes.ToDictionary(w => (w.Kind, w.Name), w => w.Version);
         var reported = plan.Changes.Select(c => renumbered.TryGetValue((c.Kind, c.Name), out var v) && c.Action is PlanAction.Create ? c with { ToVersion = v } : c).ToList();
         return new PlanResult(reported, [], validation.Warnings, applied);
+    }
+
+    /// <summary>
+    /// A view version replaced or removed leaves its online rows unreachable at once (the store drops them without a scan) and
+    /// forgotten by every shard of its key space. The apply is already committed: a store that is down only delays the space.
+    /// </summary>
+    private async Task DropReplacedOnlineDataAsync(IReadOnlyList<DefinitionWrite> writes)
+    {
+        foreach (var w in writes.Where(w => w.Kind == DefinitionKind.FeatureView && w.Action is PlanAction.NewVersion or PlanAction.Remove))
+        {
+            var oldVersion = w.Action == PlanAction.Remove ? w.Version : w.Version - 1;
+            var old = await catalog.GetDefinitionAsync(DefinitionKind.FeatureView, w.Name, oldVersion);
+            if (old is null || DefinitionJson.Deserialize(old.Kind, old.SpecJson) is not FeatureViewSpec { Online: true } spec) continue;
+            var key = new OnlineViewKey(w.Name, oldVersion);
+            try
+            {
+                await online.DropViewAsync(key, CancellationToken.None);
+            }
+            catch (OnlineStoreUnavailableException e)
+            {
+                logger.LogWarning("Online rows of {View} stay until the store answers again: {Error}", key, e.Message);
+            }
+            var space = OnlineViewBinding.KeySpaceOf(spec);
+            await Task.WhenAll(Enumerable.Range(0, serving.ShardCount)
+                .Select(s => GrainFactory.GetGrain<IOnlineFeatureShardGrain>(OnlineShards.GrainKey(space, s)).Forget(key)));
+        }
     }
 
     private async Task<(long Revision, RepositoryValidation Validation, RepositoryPlan? Plan)> PrepareAsync(IReadOnlyList<RepositoryFile> files)

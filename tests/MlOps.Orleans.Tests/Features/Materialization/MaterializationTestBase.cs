@@ -32,7 +32,8 @@ public abstract class MaterializationTestBase(SqlitePlatformFixture platform)
     {
         var job = Job(MaterializationJobs.NewId());
         var started = await job.Start(request);
-        Assert.Equal(MaterializationStatus.Running, started.Status);
+        // A job with nothing to read (incremental, already up to date) is over when Start returns.
+        Assert.Contains(started.Status, new[] { MaterializationStatus.Running, MaterializationStatus.Succeeded });
         var done = await job.Wait(TimeSpan.FromSeconds(30));
         Assert.True(done.Status == MaterializationStatus.Succeeded, $"job {done.JobId} is {done.Status}: {done.Error}");
         Assert.NotNull(done.FinishedAt);
