@@ -1,5 +1,6 @@
 using System.Globalization;
 using MlOps.Orleans.Bench.Cli;
+using MlOps.Orleans.Bench.Materialization;
 using MlOps.Orleans.Bench.Micro;
 using MlOps.Orleans.Bench.Offline;
 using MlOps.Orleans.Bench.Online;
@@ -12,7 +13,7 @@ IBenchCommand[] commands =
 [
     new ServerCommand(), new BatchIngestCommand(), new StreamIngestCommand(), new LogMetricCommand(), new SearchCommand(),
     new HistoryCommand(), new MicroCommand(), new ArtifactTransferCommand(), new RegisterCommand(), new MlflowBatchCommand(),
-    new MlflowLogMetricCommand(), new OnlineStoreCommand(), new OfflineRetrievalCommand(),
+    new MlflowLogMetricCommand(), new OnlineStoreCommand(), new OfflineRetrievalCommand(), new MaterializationCommand(),
 ];
 
 var options = Options.Parse(args);

@@ -5,10 +5,12 @@ using Feat = MlOps.Orleans.Protos.Features.V1;
 
 namespace MlOps.Orleans.Tests.Features.Serving;
 
-/// <summary>Online serving over real gRPC: statuses, newest-wins, on-demand features equal offline and online, refusals.</summary>
-public abstract class OnlineServingApiTests(PlatformFixture platform)
+/// <summary>What the online serving tests share: a client, frames, an applied repository, pushes and reads.</summary>
+public abstract class OnlineServingApiTestsBase(PlatformFixture platform)
 {
     protected Feat.FeatureStoreService.FeatureStoreServiceClient Features { get; } = new(platform.Channel);
+
+    protected PlatformFixture Platform => platform;
 
     protected static Feat.Value Ts(DateTime t) => new() { TimestampMicrosVal = (t - DateTime.UnixEpoch).Ticks / 10 };
 
@@ -68,6 +70,11 @@ public abstract class OnlineServingApiTests(PlatformFixture platform)
         return Features.GetOnlineFeaturesAsync(request).ResponseAsync;
     }
 
+}
+
+/// <summary>Online serving over real gRPC: statuses, newest-wins, on-demand features equal offline and online, refusals.</summary>
+public abstract class OnlineServingApiTests(PlatformFixture platform) : OnlineServingApiTestsBase(platform)
+{
     [Fact]
     public async Task Values_statuses_and_event_times_come_back_column_major()
     {
@@ -130,7 +137,7 @@ public abstract class OnlineServingApiTests(PlatformFixture platform)
         offline.Features.Add($"{repo.Adjusted}:adjusted");
         offline.Features.Add($"{repo.Adjusted}:busy");
         var set = await Features.GetHistoricalFeaturesAsync(offline);
-        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MlOps.Orleans.Artifacts.IArtifactStore>(platform.Services);
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MlOps.Orleans.Artifacts.IArtifactStore>(Platform.Services);
         var (_, rows) = await ParquetRows.ReadAsync(store, set.ArtifactKey);
         for (var i = 0; i < drivers.Length; i++)
         {

@@ -1,0 +1,139 @@
+extern alias platform;
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DuckDB.NET.Data;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MlOps.Orleans.Bench.Cli;
+using MlOps.Orleans.Bench.Hosting;
+using MlOps.Orleans.Bench.Measure;
+using MlOps.Orleans.Bench.Online;
+using platform::MlOps.Orleans.Features.Materialization;
+using Feat = MlOps.Orleans.Protos.Features.V1;
+
+namespace MlOps.Orleans.Bench.Materialization;
+
+/// <summary>
+/// Materialization rows/s into Redis (issue 6 item 8): a server with a Redis online store, one view of <c>--features</c>
+/// float64 features over <c>--keys</c> entity keys with <c>--rows-per-key</c> rows each in Parquet, materialized over the whole
+/// window <c>--reps</c> times through the job grain (an Orleans client on the server's gateway) and timed from Start to the
+/// job's final status. Rows/s counts rows written to the online store (one per key). Each rep uses a new view version so
+/// every write lands (an older-or-equal row is not stored again).
+/// </summary>
+internal sealed class MaterializationCommand : IBenchCommand
+{
+    public string Name => "materialize";
+
+    public string Usage =>
+        "[--keys 1000000] [--rows-per-key 2] [--features 10] [--reps 3] [--appendfsync always|everysec|no|off] [--silo PATH] " +
+        "[--wait-quiet SECONDS] [--results FILE]";
+
+    public async Task RunAsync(Options options, CancellationToken ct)
+    {
+        var keys = options.Int("keys", 1_000_000);
+        var rowsPerKey = options.Int("rows-per-key", 2);
+        var features = options.Int("features", 10);
+        var reps = options.Int("reps", 3);
+        var appendFsync = options.String("appendfsync", "always");
+        var silo = SiloLocator.Find(options.String("silo"));
+        var quiet = new QuietMachine(TimeSpan.FromSeconds(options.Double("wait-quiet", 0)));
+        var results = new ResultFile(options.String("results", $"bench/results/materialize-{DateTime.UtcNow:yyyy-MM-dd}.jsonl"));
+        options.RejectUnknown();
+
+        using var redis = await BenchRedisServer.StartAsync(appendFsync, ct);
+        await using var server = await MaterializationServer.StartAsync(silo, redis.Endpoint, ct);
+        var data = Path.Combine(server.SourceRoot, "rows.parquet");
+        var generate = Stopwatch.StartNew();
+        Generate(data, keys, rowsPerKey, features);
+        Console.Error.WriteLine($"# {keys:N0} keys x {rowsPerKey} rows, {features} features in {generate.Elapsed.TotalSeconds:0.0} s; redis appendfsync {appendFsync}; {Machine.Describe()}");
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
+        builder.UseOrleansClient(c => c.UseLocalhostClustering(server.GatewayPort));
+        using var host = builder.Build();
+        await host.StartAsync(ct);
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        using var channel = GrpcChannel.ForAddress(server.GrpcTarget);
+        var store = new Feat.FeatureStoreService.FeatureStoreServiceClient(channel);
+
+        var seconds = new List<double>();
+        var runs = new JsonArray();
+        for (var rep = 0; rep < reps; rep++)
+        {
+            await quiet.WaitAsync(ct);
+            // A changed schema is a new view version: new, empty online storage, so every row of this rep is a real write.
+            await store.ApplyAsync(Repository(data, features, rep), cancellationToken: ct);
+            var load = LoadAverage();
+            var job = grains.GetGrain<IMaterializationJobGrain>(MaterializationJobs.NewId());
+            var clock = Stopwatch.StartNew();
+            var info = await job.Start(new MaterializationRequest(["bench_view"], new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+                new DateTime(2025, 12, 31, 0, 0, 0, DateTimeKind.Utc), Incremental: false));
+            while (!info.IsFinal) info = await job.Wait(TimeSpan.FromMinutes(5));
+            clock.Stop();
+            if (info.Status != MaterializationStatus.Succeeded) throw new InvalidOperationException($"job {info.JobId} {info.Status}: {info.Error}\n{server.LogTail()}");
+            var written = info.Views.Sum(v => v.RowsWritten);
+            var rate = written / clock.Elapsed.TotalSeconds;
+            seconds.Add(clock.Elapsed.TotalSeconds);
+            runs.Add(new JsonObject { ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2), ["rows_written"] = written, ["rows_per_s"] = Math.Round(rate), ["load_before"] = load, ["partitions"] = info.Partitions });
+            Console.Error.WriteLine($"# rep {rep + 1}: {written:N0} rows in {clock.Elapsed.TotalSeconds:0.00} s = {rate:N0} rows/s ({info.Partitions} partitions, load before {load})");
+        }
+        await host.StopAsync(ct);
+        var median = seconds.Order().ElementAt(seconds.Count / 2);
+        var settings = new JsonObject
+        {
+            ["keys"] = keys, ["rows_per_key"] = rowsPerKey, ["features"] = features, ["appendfsync"] = appendFsync, ["reps"] = reps,
+        };
+        results.Append("materialize", "redis", settings, new JsonObject
+        {
+            ["median_s"] = Math.Round(median, 2), ["median_rows_per_s"] = Math.Round(keys / median), ["runs"] = runs, ["machine"] = Machine.ToJson(),
+        });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"materialize: {keys:N0} rows into Redis (appendfsync {appendFsync}), median {median:0.00} s = {keys / median:N0} rows/s over {reps} reps; {Machine.Describe()}"));
+    }
+
+    private static Feat.ApplyRequest Repository(string data, int features, int rep)
+    {
+        var featureLines = Enumerable.Range(0, features).Select(i => $"      - {{name: f{i}, type: float64}}").ToList();
+        var lines = new List<string>
+        {
+            "entities:",
+            "  - name: bench_driver",
+            "    join_keys: [{name: driver_id, type: int64}]",
+            "sources:",
+            "  - name: bench_rows",
+            $"    path: \"file:{data}\"",
+            "    timestamp_field: event_timestamp",
+            "    created_timestamp_field: created",
+            "    schema:",
+            "      - {name: driver_id, type: int64}",
+            "      - {name: event_timestamp, type: timestamp}",
+            "      - {name: created, type: timestamp}",
+        };
+        lines.AddRange(featureLines);
+        lines.AddRange(["feature_views:", "  - name: bench_view", "    entities: [bench_driver]", "    source: bench_rows", "    schema:"]);
+        // Rep r serves the first features - r of the source: a schema change, so a new view version with empty online storage.
+        lines.AddRange(featureLines.Take(features - rep % features));
+        var request = new Feat.ApplyRequest();
+        request.Files.Add(new Feat.RepositoryFile { Path = "bench/materialize.yaml", Content = string.Join("\n", lines) + "\n" });
+        return request;
+    }
+
+    private static void Generate(string path, int keys, int rowsPerKey, int features)
+    {
+        var columns = string.Join(", ", Enumerable.Range(0, features).Select(i => $"random() AS f{i}"));
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SET TimeZone = 'UTC'";
+        command.ExecuteNonQuery();
+        command.CommandText = $"COPY (SELECT (i % {keys})::BIGINT AS driver_id, TIMESTAMP '2025-01-01' + to_seconds(i // {keys}) AS event_timestamp, " +
+                              $"TIMESTAMP '2025-01-01' AS created, {columns} FROM range({(long)keys * rowsPerKey}) t(i)) TO '{path.Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)";
+        command.ExecuteNonQuery();
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+}
