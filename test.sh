@@ -33,7 +33,7 @@ echo "== README first session (Python grpcio against the embedded platform)"
 GEN="$MLOPS_TEST_RUN_DIR/pygen"
 mkdir -p "$GEN"
 # Debian's protoc and gRPC plugin: the same stubs `python -m grpc_tools.protoc` makes with a current grpcio-tools.
-protoc -I proto --python_out="$GEN" --grpc_out="$GEN" --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin proto/mlops/tracking/v1/tracking.proto
+protoc -I proto --python_out="$GEN" --grpc_out="$GEN" --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin proto/mlops/tracking/v1/tracking.proto proto/mlops/features/v1/features.proto
 HTTP_PORT=$(_svc_free_port); GRPC_PORT=$(_svc_free_port); SILO_PORT=$(_svc_free_port); GW_PORT=$(_svc_free_port)
 dotnet "src/Silo/bin/$CONFIG/net10.0/MlOps.Orleans.Silo.dll" --data-dir "$MLOPS_TEST_RUN_DIR/embedded" \
   --http-port "$HTTP_PORT" --grpc-port "$GRPC_PORT" --silo-port "$SILO_PORT" --gateway-port "$GW_PORT" \
@@ -45,6 +45,9 @@ for _ in $(seq 1 120); do
 done
 SESSION_STATUS=0
 PYTHONPATH="$GEN" timeout 60 /usr/bin/python3 docs/examples/first_session.py "127.0.0.1:$GRPC_PORT" || SESSION_STATUS=$?
+echo "== Feature session (Python grpcio + Feast-shaped HTTP against the same platform)"
+FEATURE_STATUS=0
+PYTHONPATH="$GEN" timeout 120 /usr/bin/python3 docs/examples/feature_session.py "127.0.0.1:$GRPC_PORT" "http://127.0.0.1:$HTTP_PORT" || FEATURE_STATUS=$?
 
 echo "== MLflow JavaScript client (npm mlflow) against the same platform"
 set +e
@@ -54,14 +57,15 @@ set -e
 kill -9 "$SERVER_PID" 2>/dev/null || true
 wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=""
-[ "$SESSION_STATUS" -eq 0 ] || { echo "first session failed; server log:"; tail -50 "$MLOPS_TEST_RUN_DIR/embedded.log"; }
+[ "$SESSION_STATUS" -eq 0 ] && [ "$FEATURE_STATUS" -eq 0 ] || { echo "a Python session failed; server log:"; tail -50 "$MLOPS_TEST_RUN_DIR/embedded.log"; }
 
 # One closing line CI can read: totals over the .NET tests, the Python session and the JavaScript client tests.
 # dotnet test's summary block ("     Passed: N" / "     Failed: N"), summed over test assemblies.
 PASSED=$(awk '/^ +Passed: +[0-9]+ *$/ { s += $2 } END { print s + 0 }' "$MLOPS_TEST_RUN_DIR/test.log")
 FAILED=$(awk '/^ +Failed: +[0-9]+ *$/ { s += $2 } END { print s + 0 }' "$MLOPS_TEST_RUN_DIR/test.log")
 if [ "$SESSION_STATUS" -eq 0 ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); fi
+if [ "$FEATURE_STATUS" -eq 0 ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); fi
 PASSED=$((PASSED + $(awk '/^# pass [0-9]+/ { s += $3 } END { print s + 0 }' "$MLOPS_TEST_RUN_DIR/js.log")))
 FAILED=$((FAILED + $(awk '/^# fail [0-9]+/ { s += $3 } END { print s + 0 }' "$MLOPS_TEST_RUN_DIR/js.log")))
 echo "$PASSED passed, $FAILED failed"
-[ "$TEST_STATUS" -eq 0 ] && [ "$SESSION_STATUS" -eq 0 ] && [ "$JS_STATUS" -eq 0 ] && [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
+[ "$TEST_STATUS" -eq 0 ] && [ "$SESSION_STATUS" -eq 0 ] && [ "$FEATURE_STATUS" -eq 0 ] && [ "$JS_STATUS" -eq 0 ] && [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]

@@ -7,6 +7,7 @@ using DuckDB.NET.Data;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using MlOps.Orleans.Bench.Cli;
 using MlOps.Orleans.Bench.Hosting;
 using MlOps.Orleans.Bench.Measure;
@@ -51,7 +52,7 @@ internal sealed class MaterializationCommand : IBenchCommand
         Console.Error.WriteLine($"# {keys:N0} keys x {rowsPerKey} rows, {features} features in {generate.Elapsed.TotalSeconds:0.0} s; redis appendfsync {appendFsync}; {Machine.Describe()}");
 
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleansClient(c => c.UseLocalhostClustering(server.GatewayPort));
         using var host = builder.Build();
         await host.StartAsync(ct);
@@ -63,7 +64,7 @@ internal sealed class MaterializationCommand : IBenchCommand
         var runs = new JsonArray();
         for (var rep = 0; rep < reps; rep++)
         {
-            await quiet.WaitAsync(ct);
+            await quiet.WaitAsync(new MeasuredProcesses(redis.Process, null), ct);
             // A changed schema is a new view version: new, empty online storage, so every row of this rep is a real write.
             await store.ApplyAsync(Repository(data, features, rep), cancellationToken: ct);
             var load = LoadAverage();
