@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MlOps.Orleans.Common;
 using MlOps.Orleans.Features;
+using MlOps.Orleans.Features.Materialization;
 using MlOps.Orleans.Features.Online;
 using ErrorCode = MlOps.Orleans.Common.ErrorCode;
 
@@ -19,6 +20,8 @@ internal static class FeastEndpoints
         app.MapPost("/get-online-features", (Delegate)((HttpContext c) => RunAsync(c, GetOnlineFeaturesAsync)));
         app.MapPost("/push", (Delegate)((HttpContext c) => RunAsync(c, PushAsync)));
         app.MapPost("/write-to-online-store", (Delegate)((HttpContext c) => RunAsync(c, WriteToOnlineStoreAsync)));
+        app.MapPost("/materialize", (Delegate)((HttpContext c) => RunAsync(c, (ctx, body) => MaterializeAsync(ctx, body, incremental: false))));
+        app.MapPost("/materialize-incremental", (Delegate)((HttpContext c) => RunAsync(c, (ctx, body) => MaterializeAsync(ctx, body, incremental: true))));
         return app;
     }
 
@@ -99,6 +102,32 @@ internal static class FeastEndpoints
         if (!body.TryGetProperty("df", out var df)) throw MlopsException.Invalid("df", "df is required: {\"column\": [values]}");
         var rows = await Online(context).WriteToOnlineStore(viewName, FeastJson.Frame(df, "df", schema));
         await WriteJsonAsync(context, new { rows });
+    }
+
+    /// <summary>Like <c>feast serve</c>: answers when the job is done; a failed job is an error naming what failed.</summary>
+    private static async Task MaterializeAsync(HttpContext context, JsonElement body, bool incremental)
+    {
+        var views = body.TryGetProperty("feature_views", out var v) && v.ValueKind != JsonValueKind.Null ? Strings(v, "feature_views") : [];
+        var end = Time(body, "end_ts") ?? throw MlopsException.Invalid("end_ts", "end_ts is required (ISO-8601)");
+        DateTime? start = incremental ? null : Time(body, "start_ts") ?? throw MlopsException.Invalid("start_ts", "start_ts is required (ISO-8601)");
+        var job = context.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IMaterializationJobGrain>(Guid.NewGuid().ToString("N"));
+        var info = await job.Start(new MaterializationRequest(views, start, end, incremental));
+        if (!info.IsFinal) info = await job.Wait(TimeSpan.FromMinutes(10));
+        if (info.Status == MaterializationStatus.Failed) throw new MlopsException(ErrorCode.FailedPrecondition, $"materialization job {info.JobId} failed: {info.Error}");
+        await WriteJsonAsync(context, new
+        {
+            job_id = info.JobId, status = info.Status.ToString().ToUpperInvariant(),
+            feature_views = info.Views.Select(p => new { name = p.View, version = p.Version, start = p.Start, end = p.End, rows = p.RowsWritten }),
+        });
+    }
+
+    private static DateTime? Time(JsonElement body, string name)
+    {
+        if (!body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        return v.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(v.GetString(), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var t)
+            ? t.UtcDateTime
+            : throw MlopsException.Invalid(name, $"{name} must be an ISO-8601 time, not {v.GetRawText()}");
     }
 
     private static async Task<IResult> RunAsync(HttpContext context, Func<HttpContext, JsonElement, Task> handler)

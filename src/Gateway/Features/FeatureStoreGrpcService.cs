@@ -1,6 +1,7 @@
 using Grpc.Core;
 using MlOps.Orleans.Common;
 using MlOps.Orleans.Features;
+using MlOps.Orleans.Features.Materialization;
 using MlOps.Orleans.Features.Online;
 using Wire = MlOps.Orleans.Protos.Features.V1;
 
@@ -131,6 +132,32 @@ internal sealed class FeatureStoreGrpcService(IClusterClient client) : Wire.Feat
         await Offline.LogTrainingDataset(request.RunId, request.Name, request.Version == 0 ? null : request.Version, request.Context);
         return new();
     }
+
+    public override async Task<Wire.MaterializationJob> Materialize(Wire.MaterializeRequest request, ServerCallContext context)
+    {
+        var job = client.GetGrain<IMaterializationJobGrain>(Guid.NewGuid().ToString("N"));
+        var started = await job.Start(MaterializationMapper.FromProto(request));
+        return MaterializationMapper.ToProto(request.Wait && !started.IsFinal ? await job.Wait(TimeSpan.FromMinutes(10)) : started);
+    }
+
+    public override async Task<Wire.MaterializationJob> GetMaterializationJob(Wire.GetMaterializationJobRequest request, ServerCallContext context) =>
+        MaterializationMapper.ToProto(await Job(request.JobId).Get());
+
+    public override async Task<Wire.MaterializationJob> CancelMaterializationJob(Wire.GetMaterializationJobRequest request, ServerCallContext context) =>
+        MaterializationMapper.ToProto(await Job(request.JobId).Cancel());
+
+    public override async Task<Wire.ListMaterializationJobsResponse> ListMaterializationJobs(Wire.ListMaterializationJobsRequest request, ServerCallContext context)
+    {
+        if (request.MaxResults < 0) throw MlopsException.Invalid("max_results", "max_results must not be negative");
+        var response = new Wire.ListMaterializationJobsResponse();
+        response.Jobs.AddRange((await client.GetGrain<IMaterializationJobsGrain>(0).List(request.MaxResults == 0 ? 100 : request.MaxResults))
+            .Select(MaterializationMapper.ToProto));
+        return response;
+    }
+
+    private IMaterializationJobGrain Job(string id) => id.Length is > 0 and <= 64 && id.All(char.IsAsciiLetterOrDigit)
+        ? client.GetGrain<IMaterializationJobGrain>(id)
+        : throw MlopsException.Invalid("job_id", "job_id must be the id a Materialize call returned");
 
     private static List<RepositoryFile> Files(IEnumerable<Wire.RepositoryFile> files)
     {

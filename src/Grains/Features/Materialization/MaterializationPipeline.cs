@@ -13,7 +13,7 @@ namespace MlOps.Orleans.Features.Materialization;
 internal sealed class MaterializationPipeline(IGrainFactory grains, MaterializationReader reader, int shardCount)
 {
     /// <summary>Rows per shard call: large enough to amortize a grain call and a store round trip, small enough to stay well under message limits.</summary>
-    public const int BatchSize = 2000;
+    public const int BatchSize = 5000;
 
     /// <summary>Shard calls in flight per partition.</summary>
     public const int Writers = 8;

@@ -2,6 +2,7 @@ using MlOps.Orleans.Common;
 using ErrorCode = MlOps.Orleans.Common.ErrorCode;
 using MlOps.Orleans.Features.Online;
 using MlOps.Orleans.Features.Serving;
+using Orleans.Placement;
 
 namespace MlOps.Orleans.Features;
 
@@ -10,6 +11,9 @@ namespace MlOps.Orleans.Features;
 /// and acknowledges a write only once the store holds it. Reads interleave with each other (they are marked read-only) but never
 /// with a write, so a read-through can never put back a row that a concurrent write replaced.
 /// </summary>
+// Hash placement spreads a key space's shards evenly over the silos (random placement can pile them on one) and moves only the
+// shards of a silo that leaves.
+[HashBasedPlacement]
 public sealed class OnlineFeatureShardGrain(IOnlineStore store, OnlineServingOptions serving, OnlineStoreOptions storeOptions, ILocalSiloDetails silo)
     : Grain, IOnlineFeatureShardGrain
 {

@@ -8,7 +8,7 @@ namespace MlOps.Orleans.Tests.Features.Materialization;
 [Collection(MaterializationCollection.Name)]
 public sealed class MaterializationJobTests(SqlitePlatformFixture platform) : MaterializationTestBase(platform)
 {
-    private const long BigKeys = 400_000;
+    private const long BigKeys = 1_000_000;
 
     [Fact]
     public async Task A_running_job_reports_progress_refuses_a_second_job_on_its_view_and_stops_when_cancelled()

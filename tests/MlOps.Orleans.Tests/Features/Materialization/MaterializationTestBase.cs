@@ -9,11 +9,11 @@ using Feat = MlOps.Orleans.Protos.Features.V1;
 namespace MlOps.Orleans.Tests.Features.Materialization;
 
 /// <summary>Applies repositories over gRPC and drives materialization jobs through their grains.</summary>
-public abstract class MaterializationTestBase(SqlitePlatformFixture platform)
+public abstract class MaterializationTestBase(PlatformFixture platform)
 {
     protected static readonly DateTime Day1 = DateTime.UtcNow.Date.AddDays(-10);
 
-    protected SqlitePlatformFixture Platform { get; } = platform;
+    protected PlatformFixture Platform { get; } = platform;
 
     protected IArtifactStore Store => Platform.Services.GetRequiredService<IArtifactStore>();
 

@@ -37,8 +37,8 @@ public sealed class DegradationTests(PrivateRedisPlatformFixture platform) : Onl
         var redis = platform.Redis!;
         var repo = await ApplyAsync();
         var at = DateTime.UtcNow.AddMinutes(-5);
-        await PushAsync(repo, 1, 0.5, 5, at, to: Feat.PushTarget.Online);
-        await PushAsync(repo, 2, 0.25, 2, at, to: Feat.PushTarget.Online);
+        await PushAsync(repo, 1, 0.5, 5, at, to: Feat.PushTarget.OnlineAndOffline);
+        await PushAsync(repo, 2, 0.25, 2, at, to: Feat.PushTarget.OnlineAndOffline);
         Assert.Equal(0.5, (await GetAsync(repo, [1, 2])).Results[1].Values[0].DoubleVal);
         Assert.Equal(HttpStatusCode.OK, (await platform.Http.GetAsync("/health/online")).StatusCode);
 
@@ -46,7 +46,7 @@ public sealed class DegradationTests(PrivateRedisPlatformFixture platform) : Onl
         var cached = await GetAsync(repo, [1, 2]);
         Assert.Equal([0.5, 0.25], cached.Results[1].Values.Select(v => v.DoubleVal));
         await Rpc.Refuses(StatusCode.Unavailable, async () => await GetAsync(repo, [1, 99]), "online store unavailable");
-        await Rpc.Refuses(StatusCode.Unavailable, async () => await PushAsync(repo, 3, 0.75, 7, at, to: Feat.PushTarget.Online), "online store unavailable");
+        await Rpc.Refuses(StatusCode.Unavailable, async () => await PushAsync(repo, 3, 0.75, 7, at, to: Feat.PushTarget.OnlineAndOffline), "online store unavailable");
         var down = await platform.Http.GetAsync("/health/online");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
         Assert.Contains("unreachable", await down.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -67,7 +67,7 @@ public sealed class DegradationTests(PrivateRedisPlatformFixture platform) : Onl
         }, "online reads to resume after Redis restarted", seconds: 30);
         // AOF kept the acknowledged rows; the refused write never happened.
         Assert.Equal([Feat.FeatureStatus.Present, Feat.FeatureStatus.Present, Feat.FeatureStatus.NotFound, Feat.FeatureStatus.NotFound], resumed!.Results[1].Statuses);
-        await PushAsync(repo, 3, 0.75, 7, at, to: Feat.PushTarget.Online);
+        await PushAsync(repo, 3, 0.75, 7, at, to: Feat.PushTarget.OnlineAndOffline);
         Assert.Equal(0.75, (await GetAsync(repo, [3])).Results[1].Values[0].DoubleVal);
 
         await using (var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.Endpoint},allowAdmin=true"))
@@ -77,5 +77,17 @@ public sealed class DegradationTests(PrivateRedisPlatformFixture platform) : Onl
         var empty = await platform.Http.GetAsync("/health/online");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, empty.StatusCode);
         Assert.Contains("online store is empty", await empty.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Materializing the view's ttl window from the offline store (the refused push never reached it) fills the store again.
+        var now = DateTime.UtcNow;
+        var job = await Features.MaterializeAsync(new Feat.MaterializeRequest
+        {
+            FeatureViews = { repo.Stats }, Wait = true,
+            StartMicros = (now.AddHours(-1) - DateTime.UnixEpoch).Ticks / 10, EndMicros = (now - DateTime.UnixEpoch).Ticks / 10,
+        });
+        Assert.Equal(Feat.MaterializationStatus.Succeeded, job.Status);
+        Assert.Equal(3, job.Views.Single().RowsWritten);
+        Assert.Equal(HttpStatusCode.OK, (await platform.Http.GetAsync("/health/online")).StatusCode);
+        Assert.Equal([0.5, 0.25, 0.75], (await GetAsync(repo, [1, 2, 3])).Results[1].Values.Select(v => v.DoubleVal));
     }
 }
