@@ -1,6 +1,7 @@
 using MlOps.Orleans.Tests.Processes;
 using Xunit.Abstractions;
 using Feat = MlOps.Orleans.Protos.Features.V1;
+using static MlOps.Orleans.Tests.Features.FeatureFrames;
 
 namespace MlOps.Orleans.Tests.Features.Api;
 
@@ -13,15 +14,6 @@ public sealed class FeatureSigkillTests(ITestOutputHelper output) : IAsyncLifeti
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _scope.DisposeAsync();
-
-    private static Feat.Value Ts(DateTime t) => new() { TimestampMicrosVal = (t - DateTime.UnixEpoch).Ticks / 10 };
-
-    private static Feat.Column Column(string name, Feat.ValueType type, params Feat.Value[] values)
-    {
-        var c = new Feat.Column { Name = name, Type = type };
-        c.Values.AddRange(values);
-        return c;
-    }
 
     [Fact]
     public Task Apply_push_and_training_set_acknowledged_before_SIGKILL_are_all_there_after_restart() => _scope.RunAsync(async () =>

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using MlOps.Orleans.Tests.Infrastructure;
 using Feat = MlOps.Orleans.Protos.Features.V1;
+using static MlOps.Orleans.Tests.Features.FeatureFrames;
 
 namespace MlOps.Orleans.Tests.Features.Api;
 

@@ -4,6 +4,7 @@ using MlOps.Orleans.Artifacts;
 using MlOps.Orleans.Tests.Artifacts;
 using MlOps.Orleans.Tests.Infrastructure;
 using Feat = MlOps.Orleans.Protos.Features.V1;
+using static MlOps.Orleans.Tests.Features.FeatureFrames;
 using Track = MlOps.Orleans.Protos.Tracking.V1;
 
 namespace MlOps.Orleans.Tests.Features.Api;
@@ -45,26 +46,6 @@ public abstract partial class FeatureStoreApiTests(PlatformFixture platform)
         {
             System.IO.File.Delete(local);
         }
-    }
-
-    protected static Feat.Value Ts(DateTime t) => new() { TimestampMicrosVal = (t - DateTime.UnixEpoch).Ticks / 10 };
-
-    protected static Feat.Value I64(long v) => new() { Int64Val = v };
-
-    protected static Feat.Value F64(double v) => new() { DoubleVal = v };
-
-    protected static Feat.Column Column(string name, Feat.ValueType type, params Feat.Value[] values)
-    {
-        var c = new Feat.Column { Name = name, Type = type };
-        c.Values.AddRange(values);
-        return c;
-    }
-
-    protected static Feat.Frame Frame(params Feat.Column[] columns)
-    {
-        var f = new Feat.Frame();
-        f.Columns.AddRange(columns);
-        return f;
     }
 
     /// <summary>The hand-written case: each entity row and what it must get, with the reason beside it.</summary>

@@ -4,6 +4,7 @@ using MlOps.Orleans.Tests.Features.Online;
 using MlOps.Orleans.Tests.Infrastructure;
 using StackExchange.Redis;
 using Feat = MlOps.Orleans.Protos.Features.V1;
+using static MlOps.Orleans.Tests.Features.FeatureFrames;
 
 namespace MlOps.Orleans.Tests.Features.Serving;
 

@@ -2,6 +2,7 @@ using Grpc.Core;
 using MlOps.Orleans.Tests.Features.Api;
 using MlOps.Orleans.Tests.Infrastructure;
 using Feat = MlOps.Orleans.Protos.Features.V1;
+using static MlOps.Orleans.Tests.Features.FeatureFrames;
 
 namespace MlOps.Orleans.Tests.Features.Serving;
 
@@ -11,28 +12,6 @@ public abstract class OnlineServingApiTestsBase(PlatformFixture platform)
     protected Feat.FeatureStoreService.FeatureStoreServiceClient Features { get; } = new(platform.Channel);
 
     protected PlatformFixture Platform => platform;
-
-    protected static Feat.Value Ts(DateTime t) => new() { TimestampMicrosVal = (t - DateTime.UnixEpoch).Ticks / 10 };
-
-    protected static Feat.Value I64(long v) => new() { Int64Val = v };
-
-    protected static Feat.Value F64(double v) => new() { DoubleVal = v };
-
-    protected static Feat.Value Str(string v) => new() { StringVal = v };
-
-    protected static Feat.Column Column(string name, Feat.ValueType type, params Feat.Value[] values)
-    {
-        var c = new Feat.Column { Name = name, Type = type };
-        c.Values.AddRange(values);
-        return c;
-    }
-
-    protected static Feat.Frame Frame(params Feat.Column[] columns)
-    {
-        var f = new Feat.Frame();
-        f.Columns.AddRange(columns);
-        return f;
-    }
 
     protected async Task<OnlineRepo> ApplyAsync()
     {
