@@ -11,6 +11,10 @@ public interface IFeatureViewGrain : IGrainWithStringKey
     /// and no version was asked for.</summary>
     [Alias("Get")] Task<FeatureViewSpecVersion> Get(int? version);
 
+    /// <summary>A version (null: the latest, even if removed, with <see cref="DefinitionVersion.Removed"/> set); null when there is
+    /// no such view or version. What retrieval and serving resolve through, so a hot view is decoded once per activation.</summary>
+    [Alias("Find")] Task<DefinitionView?> Find(int? version);
+
     /// <summary>Drops what the activation holds so the next read sees the catalog.</summary>
     [Alias("Invalidate")] Task Invalidate();
 }

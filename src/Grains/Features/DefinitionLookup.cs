@@ -3,16 +3,27 @@ using MlOps.Orleans.Features.Definitions;
 
 namespace MlOps.Orleans.Features;
 
-/// <summary>Definitions read for one request, each decoded once: a request names the same view many times.</summary>
-internal sealed class DefinitionLookup(IFeatureCatalog catalog)
+/// <summary>
+/// Definitions read for one request, each decoded once: a request names the same view many times. Feature views come from
+/// their grains (decoded once per activation, kept across requests); other kinds from the catalog.
+/// </summary>
+internal sealed class DefinitionLookup(IFeatureCatalog catalog, IGrainFactory? grains = null)
 {
     private readonly Dictionary<(DefinitionKind, string, int?), DefinitionView?> _seen = [];
 
     public async Task<DefinitionView?> FindAsync(DefinitionKind kind, string name, int? version)
     {
         if (_seen.TryGetValue((kind, name, version), out var cached)) return cached;
-        var stored = await catalog.GetDefinitionAsync(kind, name, version);
-        var view = stored is null ? null : new DefinitionView(stored, DefinitionJson.Deserialize(stored.Kind, stored.SpecJson));
+        DefinitionView? view;
+        if (kind == DefinitionKind.FeatureView && grains is not null)
+        {
+            view = await grains.GetGrain<IFeatureViewGrain>(name).Find(version);
+        }
+        else
+        {
+            var stored = await catalog.GetDefinitionAsync(kind, name, version);
+            view = stored is null ? null : new DefinitionView(stored, DefinitionJson.Deserialize(stored.Kind, stored.SpecJson));
+        }
         _seen[(kind, name, version)] = view;
         return view;
     }

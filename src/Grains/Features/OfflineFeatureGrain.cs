@@ -24,7 +24,7 @@ public sealed class OfflineFeatureGrain(
 {
     public async Task<PushOutcome> PushOffline(string pushSource, FeatureFrame rows)
     {
-        var definitions = new DefinitionLookup(catalog);
+        var definitions = new DefinitionLookup(catalog, GrainFactory);
         var source = await definitions.LiveAsync<DataSourceSpec>(DefinitionKind.DataSource, pushSource)
                      ?? throw MlopsException.NotFound($"push source '{pushSource}' does not exist");
         if (!source.IsPush) throw MlopsException.Precondition($"source '{pushSource}' is a batch source; only push sources take pushes");
@@ -53,7 +53,7 @@ public sealed class OfflineFeatureGrain(
     public async Task<TrainingDatasetInfo> GetHistoricalFeatures(HistoricalFeaturesRequest request, CancellationToken cancellation)
     {
         request = HistoricalRequestValidation.Normalize(request);
-        var definitions = new DefinitionLookup(catalog);
+        var definitions = new DefinitionLookup(catalog, GrainFactory);
         var resolved = await new FeatureRequestResolver(definitions.FindAsync).ResolveAsync(request.Features, request.FeatureService, request.FullFeatureNames);
         var job = await BuildJobAsync(request, resolved, definitions);
 

@@ -82,7 +82,7 @@ public sealed class OnlineFeatureGrain(IFeatureCatalog catalog, IOnlineStore sto
 
     private async Task<OnlineRequestPlan> BuildPlanAsync(OnlineFeaturesRequest request)
     {
-        var definitions = new DefinitionLookup(catalog);
+        var definitions = new DefinitionLookup(catalog, GrainFactory);
         var resolved = await new FeatureRequestResolver(definitions.FindAsync).ResolveAsync(request.Features, request.FeatureService, request.FullFeatureNames);
         return await OnlineRequestPlan.BuildAsync(resolved, name => definitions.LiveAsync<EntitySpec>(DefinitionKind.Entity, name));
     }
@@ -90,7 +90,7 @@ public sealed class OnlineFeatureGrain(IFeatureCatalog catalog, IOnlineStore sto
     public async Task<PushOutcome> Push(string pushSource, FeatureFrame rows, PushTarget to)
     {
         if (!Enum.IsDefined(to)) throw MlopsException.Invalid("to", $"unknown push target {(int)to}");
-        var definitions = new DefinitionLookup(catalog);
+        var definitions = new DefinitionLookup(catalog, GrainFactory);
         var source = await definitions.LiveAsync<DataSourceSpec>(DefinitionKind.DataSource, pushSource)
                      ?? throw MlopsException.NotFound($"push source '{pushSource}' does not exist");
         if (!source.IsPush) throw MlopsException.Precondition($"source '{pushSource}' is a batch source; only push sources take pushes");
@@ -112,7 +112,7 @@ public sealed class OnlineFeatureGrain(IFeatureCatalog catalog, IOnlineStore sto
 
     public async Task<long> WriteToOnlineStore(string featureView, FeatureFrame rows)
     {
-        var definitions = new DefinitionLookup(catalog);
+        var definitions = new DefinitionLookup(catalog, GrainFactory);
         var view = await definitions.LiveAsync<FeatureViewSpec>(DefinitionKind.FeatureView, featureView)
                    ?? throw MlopsException.NotFound($"feature view '{featureView}' does not exist");
         if (!view.Online) throw MlopsException.Precondition($"feature view '{featureView}' is not online");
