@@ -1,5 +1,6 @@
 using System.Globalization;
 using MlOps.Orleans.Bench.Cli;
+using MlOps.Orleans.Bench.Features;
 using MlOps.Orleans.Bench.Materialization;
 using MlOps.Orleans.Bench.Micro;
 using MlOps.Orleans.Bench.Offline;
@@ -14,6 +15,7 @@ IBenchCommand[] commands =
     new ServerCommand(), new BatchIngestCommand(), new StreamIngestCommand(), new LogMetricCommand(), new SearchCommand(),
     new HistoryCommand(), new MicroCommand(), new ArtifactTransferCommand(), new RegisterCommand(), new MlflowBatchCommand(),
     new MlflowLogMetricCommand(), new OnlineStoreCommand(), new OfflineRetrievalCommand(), new MaterializationCommand(),
+    new OnlineGetCommand(),
 ];
 
 var options = Options.Parse(args);

@@ -171,7 +171,7 @@ internal sealed class OnlineStoreCommand : IBenchCommand
     /// as ours do); MGET of 5 keys (1 entity) and of 500 keys (100 entities). And Feast's layout for comparison: one hash per
     /// entity with 50 features of 8 bytes and 5 timestamps, HMGET of all 55 fields, alone and 100 pipelined.
     /// </summary>
-    private static async Task<JsonObject> RawAsync(RedisOnlineStore store, OnlineStoreOptions options, OnlineBenchData data, int port, CancellationToken ct)
+    internal static async Task<JsonObject> RawAsync(RedisOnlineStore store, OnlineStoreOptions options, OnlineBenchData data, int port, CancellationToken ct)
     {
         var sample = await store.KeyOfAsync(data.Views[0].Key, data.Keys[0], ct);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(options.RedisConnectionString!);

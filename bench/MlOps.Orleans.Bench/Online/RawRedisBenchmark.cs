@@ -12,10 +12,14 @@ internal static class RawRedisBenchmark
 {
     /// <summary>One run, <c>__rand_int__</c> in the command drawn from [0, keyspace); returns rps and p50/p99 in ms as
     /// redis-benchmark reports them.</summary>
-    public static async Task<JsonObject> RunAsync(int port, int requests, int pipeline, int keyspace, IReadOnlyList<string> command, CancellationToken ct)
+    public static Task<JsonObject> RunAsync(int port, int requests, int pipeline, int keyspace, IReadOnlyList<string> command, CancellationToken ct) =>
+        RunAsync(port, 1, requests, pipeline, keyspace, command, ct);
+
+    /// <summary>The same with <paramref name="clients"/> connections (redis-benchmark's default is 50).</summary>
+    public static async Task<JsonObject> RunAsync(int port, int clients, int requests, int pipeline, int keyspace, IReadOnlyList<string> command, CancellationToken ct)
     {
         var info = new ProcessStartInfo("redis-benchmark") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-c", "1",
+        foreach (var arg in new[] { "-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-c", clients.ToString(CultureInfo.InvariantCulture),
                      "-n", requests.ToString(CultureInfo.InvariantCulture), "-P", pipeline.ToString(CultureInfo.InvariantCulture),
                      "-r", keyspace.ToString(CultureInfo.InvariantCulture), "--csv" })
         {
@@ -35,7 +39,7 @@ internal static class RawRedisBenchmark
         double At(string name) => double.Parse(values[Array.IndexOf(header, name)], CultureInfo.InvariantCulture);
         return new JsonObject
         {
-            ["command"] = $"{command[0]} ({command.Count - 1} args)", ["clients"] = 1, ["keyspace"] = keyspace, ["pipeline"] = pipeline, ["requests"] = requests,
+            ["command"] = $"{command[0]} ({command.Count - 1} args)", ["clients"] = clients, ["keyspace"] = keyspace, ["pipeline"] = pipeline, ["requests"] = requests,
             ["rps"] = At("rps"), ["p50_ms"] = At("p50_latency_ms"), ["p99_ms"] = At("p99_latency_ms"), ["max_ms"] = At("max_latency_ms"),
         };
     }
