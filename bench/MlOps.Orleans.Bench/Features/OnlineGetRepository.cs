@@ -97,9 +97,10 @@ internal sealed class OnlineGetRepository
         {
             var statuses = response.Results[c].Statuses;
             if (statuses.Count != entities) throw new InvalidOperationException($"column {c} has {statuses.Count} rows, expected {entities}");
-            foreach (var status in statuses)
+            // Indexed, not foreach: a repeated field's enumerator is an allocated iterator, and the driver shares the cores it measures.
+            for (var r = 0; r < statuses.Count; r++)
             {
-                if (status != Feat.FeatureStatus.Present) throw new InvalidOperationException($"column {response.FeatureNames[c]}: {status}");
+                if (statuses[r] != Feat.FeatureStatus.Present) throw new InvalidOperationException($"column {response.FeatureNames[c]}: {statuses[r]}");
             }
         }
     }

@@ -67,8 +67,12 @@ internal sealed class OnlineGetWindows(Common common, BenchTarget target, int? r
         };
     }
 
+    // A deadline, so that a call which never gets an answer is counted as failed instead of holding the window open forever
+    // (seen once on 2026-11-27: one HTTP/2 stream waited for headers the server had no record of).
     private async Task ReadAsync(Feat.GetOnlineFeaturesRequest request, int perRequest) =>
-        repo.Check(await client.GetOnlineFeaturesAsync(request, cancellationToken: ct), perRequest);
+        repo.Check(await client.GetOnlineFeaturesAsync(request, deadline: DateTime.UtcNow.Add(CallDeadline), cancellationToken: ct), perRequest);
+
+    private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(10);
 
     public static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";

@@ -14,12 +14,23 @@ public sealed record OnDemandInput(int View, int Feature, string RequestField, F
 /// <summary>An on-demand view of an online request: compiled once, its inputs located, its chosen outputs.</summary>
 public sealed record PlannedOnDemand(CompiledOnDemandView View, IReadOnlyList<OnDemandInput> Inputs, IReadOnlyList<int> Outputs, IReadOnlyList<string> OutputNames);
 
+/// <summary>The views of a request keyed by one entity key space: their indexes in the plan and their layouts, read together from
+/// each touched shard of that key space.</summary>
+public sealed record PlannedKeySpace(string Name, IReadOnlyList<int> Views, OnlineViewLayout[] Layouts);
+
 /// <summary>
 /// A resolved online request, reused while definitions are cached: the same resolution as offline retrieval (same names, same
 /// transformations), restricted to views that are online.
 /// </summary>
 public sealed record OnlineRequestPlan(IReadOnlyList<PlannedView> Views, IReadOnlyList<PlannedOnDemand> OnDemand)
 {
+    /// <summary>Views grouped by key space in first-seen order, computed once per plan rather than per request.</summary>
+    public IReadOnlyList<PlannedKeySpace> KeySpaces { get; } = Views
+        .Select((view, index) => (view.Binding.Layout, Index: index))
+        .GroupBy(v => v.Layout.KeySpace, StringComparer.Ordinal)
+        .Select(g => new PlannedKeySpace(g.Key, g.Select(v => v.Index).ToList(), g.Select(v => v.Layout).ToArray()))
+        .ToList();
+
     public static async Task<OnlineRequestPlan> BuildAsync(ResolvedRequest resolved, Func<string, Task<EntitySpec?>> entity)
     {
         var entities = new Dictionary<string, EntitySpec>(StringComparer.Ordinal);

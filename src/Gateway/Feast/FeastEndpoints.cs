@@ -36,7 +36,7 @@ internal static class FeastEndpoints
         if (!body.TryGetProperty("entities", out var entities)) throw MlopsException.Invalid("entities", "entities are required: {\"join_key\": [values]}");
         var requestContext = body.TryGetProperty("request_context", out var rc) && rc.ValueKind == JsonValueKind.Object ? FeastJson.Frame(rc, "request_context") : null;
         var fullNames = body.TryGetProperty("full_feature_names", out var full) && full.ValueKind == JsonValueKind.True;
-        var result = await Online(context).GetOnlineFeatures(new OnlineFeaturesRequest(features, service, FeastJson.Frame(entities, "entities"), requestContext, fullNames));
+        var result = await context.RequestServices.GetRequiredService<IOnlineFeatureReader>().GetOnlineFeatures(new OnlineFeaturesRequest(features, service, FeastJson.Frame(entities, "entities"), requestContext, fullNames));
 
         context.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(context.Response.Body);

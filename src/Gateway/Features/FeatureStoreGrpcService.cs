@@ -8,7 +8,7 @@ using Wire = MlOps.Orleans.Protos.Features.V1;
 namespace MlOps.Orleans.Gateway.Features;
 
 /// <summary>The native feature store API: map the request, call the grain, map the reply.</summary>
-internal sealed class FeatureStoreGrpcService(IClusterClient client) : Wire.FeatureStoreService.FeatureStoreServiceBase
+internal sealed class FeatureStoreGrpcService(IClusterClient client, IOnlineFeatureReader reader) : Wire.FeatureStoreService.FeatureStoreServiceBase
 {
     private const string Workspace = "default";
 
@@ -73,7 +73,7 @@ internal sealed class FeatureStoreGrpcService(IClusterClient client) : Wire.Feat
         if (request.Entities is null) throw MlopsException.Invalid("entities", "entities are required");
         var command = new OnlineFeaturesRequest(request.Features, request.FeatureService, FrameMapper.FromProto(request.Entities, "entities"),
             request.RequestContext is null ? null : FrameMapper.FromProto(request.RequestContext, "request_context"), request.FullFeatureNames);
-        return OnlineMapper.ToProto(await Online.GetOnlineFeatures(command));
+        return OnlineMapper.ToProto(await reader.GetOnlineFeatures(command));
     }
 
     public override async Task<Wire.WriteToOnlineStoreResponse> WriteToOnlineStore(Wire.WriteToOnlineStoreRequest request, ServerCallContext context)

@@ -18,26 +18,28 @@ internal static class FrameMapper
         for (var c = 0; c < frame.Columns.Count; c++)
         {
             var column = frame.Columns[c];
-            var where = $"{field}.columns[{c}]";
-            if (column.Name.Length == 0) throw MlopsException.Invalid(where, $"{where}: a column needs a name");
-            if (!names.Add(column.Name)) throw MlopsException.Invalid(where, $"{where}: column '{column.Name}' appears twice");
+            if (column.Name.Length == 0) throw MlopsException.Invalid(Where(field, c), $"{Where(field, c)}: a column needs a name");
+            if (!names.Add(column.Name)) throw MlopsException.Invalid(Where(field, c), $"{Where(field, c)}: column '{column.Name}' appears twice");
             if (column.Type == Wire.ValueType.Unspecified || !Enum.IsDefined((FeatureValueType)(int)column.Type))
             {
-                throw MlopsException.Invalid(where, $"{where}: column '{column.Name}' needs a type ({FeatureTypes.Names})");
+                throw MlopsException.Invalid(Where(field, c), $"{Where(field, c)}: column '{column.Name}' needs a type ({FeatureTypes.Names})");
             }
             if (column.Values.Count != rows)
             {
-                throw MlopsException.Invalid(where, $"{where}: column '{column.Name}' has {column.Values.Count} values, column '{frame.Columns[0].Name}' has {rows}");
+                throw MlopsException.Invalid(Where(field, c), $"{Where(field, c)}: column '{column.Name}' has {column.Values.Count} values, column '{frame.Columns[0].Name}' has {rows}");
             }
             var type = (FeatureValueType)(int)column.Type;
             var values = new object?[rows];
-            for (var r = 0; r < rows; r++) values[r] = FromProto(column.Values[r], type, column.Name, r, where);
+            for (var r = 0; r < rows; r++) values[r] = FromProto(column.Values[r], type, column.Name, r, field, c);
             columns.Add(new FrameColumn(column.Name, type, values));
         }
         return new FeatureFrame(columns);
     }
 
-    public static object? FromProto(Wire.Value value, FeatureValueType type, string column, int row, string where) => (value.KindCase, type) switch
+    /// <summary>Where a column sits in the request, for errors only: building it on every call would cost each online request.</summary>
+    private static string Where(string field, int column) => $"{field}.columns[{column}]";
+
+    public static object? FromProto(Wire.Value value, FeatureValueType type, string column, int row, string field, int index) => (value.KindCase, type) switch
     {
         (Wire.Value.KindOneofCase.None, _) => null,
         (Wire.Value.KindOneofCase.Int32Val, FeatureValueType.Int32) => value.Int32Val,
@@ -50,16 +52,16 @@ internal static class FrameMapper
         (Wire.Value.KindOneofCase.BoolVal, FeatureValueType.Bool) => value.BoolVal,
         (Wire.Value.KindOneofCase.StringVal, FeatureValueType.String) => value.StringVal,
         (Wire.Value.KindOneofCase.BytesVal, FeatureValueType.Bytes) => value.BytesVal.ToByteArray(),
-        (Wire.Value.KindOneofCase.TimestampMicrosVal, FeatureValueType.Timestamp) => Timestamp(value.TimestampMicrosVal, column, row, where),
-        _ => throw MlopsException.Invalid(where,
-            $"{where}: column '{column}' row {row}: a {FeatureTypes.Name(type)} column holds a {KindName(value.KindCase)} value"),
+        (Wire.Value.KindOneofCase.TimestampMicrosVal, FeatureValueType.Timestamp) => Timestamp(value.TimestampMicrosVal, column, row, field, index),
+        _ => throw MlopsException.Invalid(Where(field, index),
+            $"{Where(field, index)}: column '{column}' row {row}: a {FeatureTypes.Name(type)} column holds a {KindName(value.KindCase)} value"),
     };
 
-    private static DateTime Timestamp(long micros, string column, int row, string where)
+    private static DateTime Timestamp(long micros, string column, int row, string field, int index)
     {
         // DateTime spans years 1..9999; anything outside is a client bug, not a point in time.
         const long min = -62135596800000000L, max = 253402300799999999L;
-        if (micros < min || micros > max) throw MlopsException.Invalid(where, $"{where}: column '{column}' row {row}: timestamp {micros} µs is out of range");
+        if (micros < min || micros > max) throw MlopsException.Invalid(Where(field, index), $"{Where(field, index)}: column '{column}' row {row}: timestamp {micros} µs is out of range");
         return Epoch.AddTicks(micros * 10);
     }
 

@@ -1,5 +1,6 @@
 using MlOps.Orleans.Catalog.Postgres;
 using MlOps.Orleans.Common;
+using MlOps.Orleans.Features.Online;
 using MlOps.Orleans.Gateway.Artifacts;
 using Orleans.Configuration;
 
@@ -15,6 +16,7 @@ public static class ClientHosting
         // The gateway lists silos from the membership table, so make sure it exists even when the gateway starts first.
         PostgresCatalogStore.EnsureOrleansSchemaAsync(options.Postgres!).GetAwaiter().GetResult();
         builder.Services.AddMlopsArtifacts(builder.Configuration, options);
+        builder.Services.AddSingleton<IOnlineFeatureReader, GrainOnlineFeatureReader>();
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>

@@ -41,6 +41,9 @@ public static class FeatureHosting
         if (serving.CacheRowsPerShard < 0) throw new InvalidOperationException("Invalid configuration: Mlops:Online:CacheRowsPerShard must not be negative");
         services.AddSingleton(serving);
         services.AddSingleton<OnlinePlanCache>();
+        // The endpoints on a silo read in process (no relay grain); a standalone gateway registers the grain-backed reader instead.
+        services.AddSingleton<OnlineFeatureReader>();
+        services.AddSingleton<IOnlineFeatureReader>(sp => sp.GetRequiredService<OnlineFeatureReader>());
         var store = new OnlineStoreOptions
         {
             // Redis when configured (a cluster needs a shared store); otherwise the embedded SQLite file under the data folder.

@@ -15,7 +15,7 @@ public sealed class RedisOnlineStoreContractTests : OnlineStoreContract, IAsyncL
 
     protected override Task<IOnlineStore> OpenIsolatedAsync() => OpenAsync(RedisTestConnection.UniquePrefix("status"), null);
 
-    /// <summary>The read must be one batch: one HMGET (generations) and one MGET (500 keys), all sent before any answer.</summary>
+    /// <summary>The read must be one batch: one HMGET (generations) and one MGET (500 keys), all queued before any answer.</summary>
     protected override async Task<OnlineRow?[][]> MeasureOneReadAsync(IOnlineStore store, IReadOnlyList<OnlineViewLayout> views, IReadOnlyList<string> entities)
     {
         await store.ReadAsync(views, entities, default);
@@ -25,9 +25,11 @@ public sealed class RedisOnlineStoreContractTests : OnlineStoreContract, IAsyncL
         _session = null;
 
         Assert.Equal(["HMGET", "MGET"], commands.Select(c => c.Command).Order(StringComparer.Ordinal));
-        var lastSent = commands.Max(c => c.CommandCreated + c.CreationToEnqueued + c.EnqueuedToSending);
+        // Compared at enqueue time, not send time: a 500-key MGET may still be going out when the small HMGET's answer is back,
+        // which is one round trip all the same. A second round trip would only be enqueued once the first answer was in.
+        var lastEnqueued = commands.Max(c => c.CommandCreated + c.CreationToEnqueued);
         var firstAnswer = commands.Min(c => c.CommandCreated + c.CreationToEnqueued + c.EnqueuedToSending + c.SentToResponse);
-        Assert.True(lastSent <= firstAnswer, $"a command was sent after an answer came back ({lastSent:O} > {firstAnswer:O}): more than one round trip");
+        Assert.True(lastEnqueued <= firstAnswer, $"a command was queued after an answer came back ({lastEnqueued:O} > {firstAnswer:O}): more than one round trip");
         return rows;
     }
 

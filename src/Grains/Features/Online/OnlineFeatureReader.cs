@@ -1,0 +1,103 @@
+using MlOps.Orleans.Catalog.Features;
+using MlOps.Orleans.Common;
+using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Features.Retrieval;
+using MlOps.Orleans.Features.Serving;
+
+namespace MlOps.Orleans.Features;
+
+/// <summary>
+/// Online retrieval on the silo that took the request, outside any grain: the request is resolved once per definition-cache
+/// period, then costs one call per touched shard grain, all in flight together. Shared by the gateway's handlers on a silo and by
+/// <see cref="OnlineFeatureGrain"/> for standalone gateways.
+/// </summary>
+public sealed class OnlineFeatureReader(IFeatureCatalog catalog, IGrainFactory grains, OnlineServingOptions serving, OnlinePlanCache plans)
+    : IOnlineFeatureReader
+{
+    public const int MaxEntityRows = 10_000;
+
+    public async Task<OnlineFeaturesResult> GetOnlineFeatures(OnlineFeaturesRequest request)
+    {
+        var rows = request.Entities.RowCount;
+        if (request.Entities.Columns.Count == 0 || rows == 0) throw MlopsException.Invalid("entities", "entities hold no rows");
+        if (rows > MaxEntityRows) throw MlopsException.Invalid("entities", $"at most {MaxEntityRows} entity rows per request; got {rows}");
+        if (request.RequestContext is { } context && context.Columns.Count > 0 && context.RowCount != rows)
+        {
+            throw MlopsException.Invalid("request_context", $"request_context has {context.RowCount} rows, entities have {rows}");
+        }
+        var plan = await plans.GetAsync(request.Features, request.FeatureService, request.FullFeatureNames, () => BuildPlanAsync(request));
+
+        var fetched = new OnlineRow?[plan.Views.Count][];
+        for (var v = 0; v < fetched.Length; v++) fetched[v] = new OnlineRow?[rows];
+        var reads = new List<Task>();
+        foreach (var space in plan.KeySpaces)
+        {
+            var keys = EntityKeysOf(plan.Views[space.Views[0]].Binding, request.Entities);
+            if (rows == 1)
+            {
+                // The common case of a model serving one prediction: one shard, no grouping.
+                reads.Add(ReadShardAsync(space, OnlineShards.ShardOf(keys[0], serving.ShardCount), [keys[0]], [0], keys, fetched));
+                continue;
+            }
+            foreach (var shard in Enumerable.Range(0, rows).GroupBy(r => OnlineShards.ShardOf(keys[r], serving.ShardCount)))
+            {
+                var rowIndexes = shard.ToList();
+                var distinct = rowIndexes.Select(r => keys[r]).Distinct(StringComparer.Ordinal).ToList();
+                reads.Add(ReadShardAsync(space, shard.Key, distinct, rowIndexes, keys, fetched));
+            }
+        }
+        if (reads.Count == 1) await reads[0];
+        else await Task.WhenAll(reads);
+        return OnlineResponseBuilder.Build(plan, request, fetched, DateTime.UtcNow);
+    }
+
+    private async Task ReadShardAsync(PlannedKeySpace space, int shard, List<string> distinct, List<int> rowIndexes, string[] keys, OnlineRow?[][] into)
+    {
+        var result = await grains.GetGrain<IOnlineFeatureShardGrain>(OnlineShards.GrainKey(space.Name, shard)).Read(space.Layouts, distinct);
+        if (distinct.Count == 1)
+        {
+            for (var l = 0; l < space.Views.Count; l++)
+            {
+                foreach (var r in rowIndexes) into[space.Views[l]][r] = result[l][0];
+            }
+            return;
+        }
+        var position = new Dictionary<string, int>(distinct.Count, StringComparer.Ordinal);
+        for (var i = 0; i < distinct.Count; i++) position[distinct[i]] = i;
+        for (var l = 0; l < space.Views.Count; l++)
+        {
+            foreach (var r in rowIndexes) into[space.Views[l]][r] = result[l][position[keys[r]]];
+        }
+    }
+
+    private static string[] EntityKeysOf(OnlineViewBinding binding, FeatureFrame entities)
+    {
+        var columns = new FrameColumn[binding.JoinKeys.Count];
+        for (var k = 0; k < columns.Length; k++)
+        {
+            var name = binding.JoinKeys[k].Name;
+            columns[k] = entities.Columns.FirstOrDefault(c => c.Name == name)
+                         ?? throw MlopsException.Invalid("entities", $"feature view '{binding.Layout.Key.View}' needs join key '{name}' among the entities");
+        }
+        var keys = new string[entities.RowCount];
+        if (columns.Length == 1)
+        {
+            for (var r = 0; r < keys.Length; r++) keys[r] = EntityKeys.Encode(columns[0].Values[r]);
+            return keys;
+        }
+        var values = new object?[columns.Length];
+        for (var r = 0; r < keys.Length; r++)
+        {
+            for (var c = 0; c < columns.Length; c++) values[c] = columns[c].Values[r];
+            keys[r] = EntityKeys.Encode(values);
+        }
+        return keys;
+    }
+
+    private async Task<OnlineRequestPlan> BuildPlanAsync(OnlineFeaturesRequest request)
+    {
+        var definitions = new DefinitionLookup(catalog, grains);
+        var resolved = await new FeatureRequestResolver(definitions.FindAsync).ResolveAsync(request.Features, request.FeatureService, request.FullFeatureNames);
+        return await OnlineRequestPlan.BuildAsync(resolved, name => definitions.LiveAsync<EntitySpec>(DefinitionKind.Entity, name));
+    }
+}
