@@ -42,6 +42,7 @@ public static class FeatureHosting
         services.AddSingleton(serving);
         services.AddSingleton<OnlinePlanCache>();
         // The endpoints on a silo read in process (no relay grain); a standalone gateway registers the grain-backed reader instead.
+        services.AddSingleton<LocalShards>();
         services.AddSingleton<OnlineFeatureReader>();
         services.AddSingleton<IOnlineFeatureReader>(sp => sp.GetRequiredService<OnlineFeatureReader>());
         var store = new OnlineStoreOptions

@@ -8,13 +8,15 @@ namespace MlOps.Orleans.Features;
 
 /// <summary>
 /// Online retrieval on the silo that took the request, outside any grain: the request is resolved once per definition-cache
-/// period, then costs one call per touched shard grain, all in flight together. Shared by the gateway's handlers on a silo and by
+/// period, then costs one call per touched shard grain, all in flight together; a shard active on this silo that holds every
+/// row asked of it answers from its memory without a call (<see cref="LocalShards"/>). Shared by the gateway's handlers on a silo and by
 /// <see cref="OnlineFeatureGrain"/> for standalone gateways.
 /// </summary>
-public sealed class OnlineFeatureReader(IFeatureCatalog catalog, IGrainFactory grains, OnlineServingOptions serving, OnlinePlanCache plans)
-    : IOnlineFeatureReader
+public sealed class OnlineFeatureReader(IFeatureCatalog catalog, IGrainFactory grains, OnlineServingOptions serving, OnlinePlanCache plans,
+    LocalShards local, OnlineStoreOptions store) : IOnlineFeatureReader
 {
     public const int MaxEntityRows = 10_000;
+    private static readonly int[] SingleRow = [0];
 
     public async Task<OnlineFeaturesResult> GetOnlineFeatures(OnlineFeaturesRequest request)
     {
@@ -29,31 +31,38 @@ public sealed class OnlineFeatureReader(IFeatureCatalog catalog, IGrainFactory g
 
         var fetched = new OnlineRow?[plan.Views.Count][];
         for (var v = 0; v < fetched.Length; v++) fetched[v] = new OnlineRow?[rows];
-        var reads = new List<Task>();
+        var now = DateTime.UtcNow;
+        List<Task>? reads = null;
         foreach (var space in plan.KeySpaces)
         {
             var keys = EntityKeysOf(plan.Views[space.Views[0]].Binding, request.Entities);
             if (rows == 1)
             {
                 // The common case of a model serving one prediction: one shard, no grouping.
-                reads.Add(ReadShardAsync(space, OnlineShards.ShardOf(keys[0], serving.ShardCount), [keys[0]], [0], keys, fetched));
+                var shard = OnlineShards.GrainKey(space.Name, OnlineShards.ShardOf(keys[0], serving.ShardCount));
+                if (!local.TryRead(shard, space.Layouts, space.Views, SingleRow, keys, now, store.ExpiryGrace, fetched))
+                {
+                    (reads ??= []).Add(ReadShardAsync(space, shard, [keys[0]], [0], keys, fetched));
+                }
                 continue;
             }
-            foreach (var shard in Enumerable.Range(0, rows).GroupBy(r => OnlineShards.ShardOf(keys[r], serving.ShardCount)))
+            foreach (var group in Enumerable.Range(0, rows).GroupBy(r => OnlineShards.ShardOf(keys[r], serving.ShardCount)))
             {
-                var rowIndexes = shard.ToList();
+                var shard = OnlineShards.GrainKey(space.Name, group.Key);
+                var rowIndexes = group.ToList();
+                if (local.TryRead(shard, space.Layouts, space.Views, rowIndexes, keys, now, store.ExpiryGrace, fetched)) continue;
                 var distinct = rowIndexes.Select(r => keys[r]).Distinct(StringComparer.Ordinal).ToList();
-                reads.Add(ReadShardAsync(space, shard.Key, distinct, rowIndexes, keys, fetched));
+                (reads ??= []).Add(ReadShardAsync(space, shard, distinct, rowIndexes, keys, fetched));
             }
         }
-        if (reads.Count == 1) await reads[0];
-        else await Task.WhenAll(reads);
+        if (reads is { Count: 1 }) await reads[0];
+        else if (reads is not null) await Task.WhenAll(reads);
         return OnlineResponseBuilder.Build(plan, request, fetched, DateTime.UtcNow);
     }
 
-    private async Task ReadShardAsync(PlannedKeySpace space, int shard, List<string> distinct, List<int> rowIndexes, string[] keys, OnlineRow?[][] into)
+    private async Task ReadShardAsync(PlannedKeySpace space, string shard, List<string> distinct, List<int> rowIndexes, string[] keys, OnlineRow?[][] into)
     {
-        var result = await grains.GetGrain<IOnlineFeatureShardGrain>(OnlineShards.GrainKey(space.Name, shard)).Read(space.Layouts, distinct);
+        var result = await grains.GetGrain<IOnlineFeatureShardGrain>(shard).Read(space.Layouts, distinct);
         if (distinct.Count == 1)
         {
             for (var l = 0; l < space.Views.Count; l++)

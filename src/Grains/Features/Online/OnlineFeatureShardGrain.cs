@@ -13,11 +13,25 @@ namespace MlOps.Orleans.Features;
 /// </summary>
 // Hash placement spreads a key space's shards evenly over the silos (random placement can pile them on one) and moves only the
 // shards of a silo that leaves.
-[HashBasedPlacement]
-public sealed class OnlineFeatureShardGrain(IOnlineStore store, OnlineServingOptions serving, OnlineStoreOptions storeOptions, ILocalSiloDetails silo)
-    : Grain, IOnlineFeatureShardGrain
+// Kept alive: online retrieval on this silo reads its rows without calling it (LocalShards), so a busy shard may see no calls,
+// and collecting it would throw its hot rows away.
+[HashBasedPlacement, KeepAlive]
+public sealed class OnlineFeatureShardGrain(IOnlineStore store, OnlineServingOptions serving, OnlineStoreOptions storeOptions, ILocalSiloDetails silo,
+    LocalShards local) : Grain, IOnlineFeatureShardGrain
 {
     private readonly ShardCache _cache = new(serving.CacheRowsPerShard);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        local.Add(this.GetPrimaryKeyString(), _cache);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        local.Remove(this.GetPrimaryKeyString(), _cache);
+        return Task.CompletedTask;
+    }
 
     public async Task<OnlineRow?[][]> Read(IReadOnlyList<OnlineViewLayout> views, IReadOnlyList<string> entityKeys)
     {
@@ -30,7 +44,7 @@ public sealed class OnlineFeatureShardGrain(IOnlineStore store, OnlineServingOpt
             result[v] = new OnlineRow?[entityKeys.Count];
             for (var e = 0; e < entityKeys.Count; e++)
             {
-                if (_cache.TryGet(views[v].Key, entityKeys[e], out var row) && !Expired(views[v], row, now))
+                if (_cache.TryGetLive(views[v], entityKeys[e], now, storeOptions.ExpiryGrace, out var row))
                 {
                     result[v][e] = row;
                 }
@@ -99,8 +113,4 @@ public sealed class OnlineFeatureShardGrain(IOnlineStore store, OnlineServingOpt
     }
 
     public Task<ShardInfo> Describe() => Task.FromResult(new ShardInfo(silo.SiloAddress.ToString(), _cache.Count));
-
-    /// <summary>The store drops rows past ttl + grace; a held row past that point is gone too.</summary>
-    private bool Expired(OnlineViewLayout view, OnlineRow? row, DateTime now) =>
-        row is not null && view.Ttl is { } ttl && row.EventTimestamp + ttl + storeOptions.ExpiryGrace < now;
 }

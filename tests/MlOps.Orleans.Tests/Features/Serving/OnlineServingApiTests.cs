@@ -96,6 +96,45 @@ public abstract class OnlineServingApiTests(PlatformFixture platform) : OnlineSe
         Assert.Equal(0.4, (await GetAsync(repo, [7])).Results[1].Values[0].DoubleVal);
     }
 
+    /// <summary>Reads race writes (most are answered from shard memory in process, not by the grain): a reader never sees a key go
+    /// back in time, and once a write is acknowledged no later read returns anything older.</summary>
+    [Fact]
+    public async Task Reads_racing_writes_never_go_back_and_always_see_acknowledged_writes()
+    {
+        var repo = await ApplyAsync();
+        var start = DateTime.UtcNow.AddMinutes(-30);
+        start = new DateTime(start.Ticks - start.Ticks % 10, DateTimeKind.Utc);
+        const int Writes = 60;
+        var acknowledged = 0L; // trips of the last acknowledged write
+        using var stop = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            var seen = 0L;
+            var reads = 0;
+            while (!stop.IsCancellationRequested || reads == 0)
+            {
+                var floor = Interlocked.Read(ref acknowledged);
+                var response = await GetAsync(repo, [5], 0, $"{repo.Stats}:trips");
+                var trips = response.Results[1].Statuses[0] == Feat.FeatureStatus.Present ? response.Results[1].Values[0].Int64Val : 0;
+                Assert.True(trips >= seen, $"a read went back from {seen} to {trips}");
+                Assert.True(trips >= floor, $"a read after write {floor} was acknowledged returned {trips}");
+                seen = trips;
+                reads++;
+            }
+            return reads;
+        })).ToList();
+        for (var i = 1; i <= Writes; i++)
+        {
+            await PushAsync(repo, 5, i, i, start.AddSeconds(i), to: Feat.PushTarget.Online);
+            Interlocked.Exchange(ref acknowledged, i);
+        }
+        await stop.CancelAsync();
+        var counts = await Task.WhenAll(readers);
+        Assert.All(counts, c => Assert.True(c > 0));
+        var last = await GetAsync(repo, [5], 0, $"{repo.Stats}:trips");
+        Assert.Equal(Writes, last.Results[1].Values[0].Int64Val);
+    }
+
     [Fact]
     public async Task On_demand_features_are_the_same_offline_and_online()
     {
