@@ -36,20 +36,8 @@ public sealed class OnlineFeatureReader(IFeatureCatalog catalog, IGrainFactory g
         foreach (var space in plan.KeySpaces)
         {
             var keys = EntityKeysOf(plan.Views[space.Views[0]].Binding, request.Entities);
-            if (rows == 1)
+            foreach (var (shard, rowIndexes) in ShardsOf(space.Name, keys))
             {
-                // The common case of a model serving one prediction: one shard, no grouping.
-                var shard = OnlineShards.GrainKey(space.Name, OnlineShards.ShardOf(keys[0], serving.ShardCount));
-                if (!local.TryRead(shard, space.Layouts, space.Views, SingleRow, keys, now, store.ExpiryGrace, fetched))
-                {
-                    (reads ??= []).Add(ReadShardAsync(space, shard, [keys[0]], [0], keys, fetched));
-                }
-                continue;
-            }
-            foreach (var group in Enumerable.Range(0, rows).GroupBy(r => OnlineShards.ShardOf(keys[r], serving.ShardCount)))
-            {
-                var shard = OnlineShards.GrainKey(space.Name, group.Key);
-                var rowIndexes = group.ToList();
                 if (local.TryRead(shard, space.Layouts, space.Views, rowIndexes, keys, now, store.ExpiryGrace, fetched)) continue;
                 var distinct = rowIndexes.Select(r => keys[r]).Distinct(StringComparer.Ordinal).ToList();
                 (reads ??= []).Add(ReadShardAsync(space, shard, distinct, rowIndexes, keys, fetched));
@@ -60,22 +48,30 @@ public sealed class OnlineFeatureReader(IFeatureCatalog catalog, IGrainFactory g
         return OnlineResponseBuilder.Build(plan, request, fetched, DateTime.UtcNow);
     }
 
-    private async Task ReadShardAsync(PlannedKeySpace space, string shard, List<string> distinct, List<int> rowIndexes, string[] keys, OnlineRow?[][] into)
+    /// <summary>The shard grain of each entity row, rows grouped by shard; one row (a model serving one prediction) skips grouping.</summary>
+    private IEnumerable<(string Shard, IReadOnlyList<int> Rows)> ShardsOf(string keySpace, string[] keys) => keys.Length == 1
+        ? [(OnlineShards.GrainKey(keySpace, OnlineShards.ShardOf(keys[0], serving.ShardCount)), SingleRow)]
+        : Enumerable.Range(0, keys.Length).GroupBy(r => OnlineShards.ShardOf(keys[r], serving.ShardCount))
+            .Select(g => (OnlineShards.GrainKey(keySpace, g.Key), (IReadOnlyList<int>)g.ToList()));
+
+    private async Task ReadShardAsync(PlannedKeySpace space, string shard, List<string> distinct, IReadOnlyList<int> rowIndexes, string[] keys,
+        OnlineRow?[][] into)
     {
         var result = await grains.GetGrain<IOnlineFeatureShardGrain>(shard).Read(space.Layouts, distinct);
-        if (distinct.Count == 1)
+        // Without duplicate keys the answer is in row order (Distinct keeps first occurrences); only duplicates need a lookup.
+        Dictionary<string, int>? position = null;
+        if (distinct.Count != rowIndexes.Count)
         {
-            for (var l = 0; l < space.Views.Count; l++)
-            {
-                foreach (var r in rowIndexes) into[space.Views[l]][r] = result[l][0];
-            }
-            return;
+            position = new Dictionary<string, int>(distinct.Count, StringComparer.Ordinal);
+            for (var i = 0; i < distinct.Count; i++) position[distinct[i]] = i;
         }
-        var position = new Dictionary<string, int>(distinct.Count, StringComparer.Ordinal);
-        for (var i = 0; i < distinct.Count; i++) position[distinct[i]] = i;
         for (var l = 0; l < space.Views.Count; l++)
         {
-            foreach (var r in rowIndexes) into[space.Views[l]][r] = result[l][position[keys[r]]];
+            for (var i = 0; i < rowIndexes.Count; i++)
+            {
+                var r = rowIndexes[i];
+                into[space.Views[l]][r] = result[l][position is null ? i : position[keys[r]]];
+            }
         }
     }
 

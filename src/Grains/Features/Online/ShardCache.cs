@@ -65,7 +65,7 @@ internal sealed class ShardCache(int capacity)
     }
 
     /// <summary>The store drops rows past ttl + grace; a held row past that point is gone too.</summary>
-    public static bool Expired(OnlineViewLayout view, OnlineRow? row, DateTime now, TimeSpan grace) =>
+    private static bool Expired(OnlineViewLayout view, OnlineRow? row, DateTime now, TimeSpan grace) =>
         row is not null && view.Ttl is { } ttl && row.EventTimestamp + ttl + grace < now;
 
     /// <summary>Ordered by event time, then created time (a missing created time sorts first), as the store orders them.</summary>

@@ -96,6 +96,24 @@ public abstract class OnlineServingApiTests(PlatformFixture platform) : OnlineSe
         Assert.Equal(0.4, (await GetAsync(repo, [7])).Results[1].Values[0].DoubleVal);
     }
 
+    /// <summary>Duplicate entity rows each get their answer, in request order, whether the shard reads them through to the store
+    /// (first request: key 9 was never written) or answers from memory (second request).</summary>
+    [Fact]
+    public async Task Duplicate_entity_rows_each_get_their_answer_in_request_order()
+    {
+        var repo = await ApplyAsync();
+        var t = DateTime.UtcNow.AddMinutes(-5);
+        await PushAsync(repo, 1, 0.5, 10, t);
+        await PushAsync(repo, 2, 0.25, 20, t);
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var response = await GetAsync(repo, [9, 1, 9, 2, 1], 0, $"{repo.Stats}:trips");
+            Assert.Equal([0L, 10, 0, 20, 10], response.Results[1].Values.Select(v => v.Int64Val));
+            Assert.Equal([Feat.FeatureStatus.NotFound, Feat.FeatureStatus.Present, Feat.FeatureStatus.NotFound, Feat.FeatureStatus.Present,
+                Feat.FeatureStatus.Present], response.Results[1].Statuses);
+        }
+    }
+
     /// <summary>Reads race writes (most are answered from shard memory in process, not by the grain): a reader never sees a key go
     /// back in time, and once a write is acknowledged no later read returns anything older.</summary>
     [Fact]
