@@ -20,7 +20,7 @@ internal sealed class OnlineGetCommand : IBenchCommand
 
     public string Usage =>
         "[--store redis|sqlite] [--redis HOST:PORT] [--appendfsync off|always|everysec|no] [--entities 100000] [--views 5] [--features 10] " +
-        "[--seed-batch 1000] [--seed-concurrency 4] [--rate-one 2000] [--rate-hundred 200] [--duration 30] [--reps 3] [--warmup 10] [--no-raw]";
+        "[--seed-batch 1000] [--seed-concurrency 4] [--rate-one 2000] [--rate-hundred 200] [--duration 30] [--reps 3] [--warmup 10] [--drivers dotnet,raw[,raw-small-window]] [--no-raw]";
 
     public async Task RunAsync(Options options, CancellationToken ct)
     {
@@ -37,7 +37,11 @@ internal sealed class OnlineGetCommand : IBenchCommand
         var reps = options.Int("reps", 3);
         var warmup = TimeSpan.FromSeconds(options.Double("warmup", 10));
         var raw = !options.Flag("no-raw");
+        var drivers = options.String("drivers", "dotnet,raw").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         options.RejectUnknown();
+        if (drivers.Length == 0) throw new UsageException($"--drivers wants a comma list of {string.Join(", ", OnlineGetDriver.Names)}");
+        if (drivers.FirstOrDefault(d => !OnlineGetDriver.Names.Contains(d)) is { } unknown)
+            throw new UsageException($"--drivers: '{unknown}' is not one of {string.Join(", ", OnlineGetDriver.Names)}");
         if (store is not ("redis" or "sqlite")) throw new UsageException($"--store '{store}' is not redis or sqlite");
         if (store == "redis" && common.Target.Target is not null && redisEndpoint is null)
             throw new UsageException("--target with --store redis needs --redis HOST:PORT (the Redis that server uses)");
@@ -56,16 +60,21 @@ internal sealed class OnlineGetCommand : IBenchCommand
         var seedRate = await repo.SeedAsync(client, entities, seedBatch, seedConcurrency, ct);
         Console.Error.WriteLine($"# seeded {entities:N0} entities x {repo.Views.Length} views through WriteToOnlineStore at {seedRate:N0} rows/s");
 
-        var windows = new OnlineGetWindows(common, target, redis?.Process.Id, client, repo, entities, ct);
+        // The first driver keeps the original keys (entities_N), so earlier result lines stay comparable; others are prefixed.
         var figures = new JsonObject { ["seed_rows_per_s"] = Math.Round(seedRate) };
-        foreach (var (perRequest, rate) in cases)
+        foreach (var name in drivers)
         {
-            figures[$"entities_{perRequest}"] = await windows.MeasureAsync(perRequest, rate, duration, reps, warmup);
+            using var driver = OnlineGetDriver.Open(name, channel, target.Grpc, ct);
+            var windows = new OnlineGetWindows(common, target, redis?.Process.Id, driver, repo, entities, ct);
+            foreach (var (perRequest, rate) in cases)
+            {
+                figures[$"{(name == drivers[0] ? "" : name + "_driver_")}entities_{perRequest}"] = await windows.MeasureAsync(perRequest, rate, duration, reps, warmup);
+            }
         }
         var settings = new JsonObject
         {
             ["online_store"] = label, ["views"] = repo.Views.Length, ["features_per_view"] = repo.FeaturesPerView, ["entities"] = entities,
-            ["seed_batch"] = seedBatch, ["duration_s"] = duration.TotalSeconds, ["reps"] = reps, ["warmup_s"] = warmup.TotalSeconds,
+            ["seed_batch"] = seedBatch, ["drivers"] = string.Join(',', drivers), ["duration_s"] = duration.TotalSeconds, ["reps"] = reps, ["warmup_s"] = warmup.TotalSeconds,
             ["max_other_cores"] = common.Window.MaxOtherCores,
             ["server_env"] = string.Join(';', environment.Where(e => e.Key != "Mlops__Online__Redis").Select(e => $"{e.Key}={e.Value}")),
         };
