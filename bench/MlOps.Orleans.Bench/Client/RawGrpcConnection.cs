@@ -71,9 +71,16 @@ internal sealed class RawGrpcConnection<TResponse> : IDisposable
     /// flow-control window is full.</summary>
     public Task<TResponse> CallAsync(IMessage request)
     {
-        var message = request.ToByteArray();
-        var payload = 5 + message.Length;
-        var frames = new byte[9 + _headerBlock.Length + 9 + payload];
+        // The frames are laid out and the message serialized in place before taking the gate; only the stream id waits for it.
+        var size = request.CalculateSize();
+        var payload = 5 + size;
+        var data = 9 + _headerBlock.Length;
+        var frames = new byte[data + 9 + payload];
+        _headerBlock.CopyTo(frames, 9);
+        // gRPC message prefix: not compressed, 4-byte big-endian length.
+        frames[data + 9] = 0;
+        BinaryPrimitives.WriteInt32BigEndian(frames.AsSpan(data + 10), size);
+        request.WriteTo(frames.AsSpan(data + 14, size));
         var call = new Call(Stopwatch.GetTimestamp(), _parser);
         lock (_gate)
         {
@@ -86,13 +93,7 @@ internal sealed class RawGrpcConnection<TResponse> : IDisposable
             _sendWindow -= payload;
             _calls.Add(stream, call);
             WriteFrameHeader(frames, _headerBlock.Length, Headers, EndHeaders, stream);
-            _headerBlock.CopyTo(frames, 9);
-            var data = 9 + _headerBlock.Length;
             WriteFrameHeader(frames.AsSpan(data), payload, Data, EndStream, stream);
-            // gRPC message prefix: not compressed, 4-byte big-endian length.
-            frames[data + 9] = 0;
-            BinaryPrimitives.WriteInt32BigEndian(frames.AsSpan(data + 10), message.Length);
-            message.CopyTo(frames, data + 14);
             // Written under the gate so stream ids reach the server in increasing order, as HTTP/2 requires.
             _socket.Send(frames);
         }
