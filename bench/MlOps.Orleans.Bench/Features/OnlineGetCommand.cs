@@ -20,7 +20,7 @@ internal sealed class OnlineGetCommand : IBenchCommand
 
     public string Usage =>
         "[--store redis|sqlite] [--redis HOST:PORT] [--appendfsync off|always|everysec|no] [--entities 100000] [--views 5] [--features 10] " +
-        "[--seed-batch 1000] [--seed-concurrency 4] [--rate-one 2000] [--rate-hundred 200] [--duration 30] [--reps 3] [--warmup 10] [--drivers dotnet,raw[,raw-small-window]] [--no-raw]";
+        "[--seed-batch 1000] [--seed-concurrency 4] [--rate-one 2000] [--rate-hundred 200] [--duration 30] [--reps 3] [--warmup 10] [--drivers dotnet,raw[,raw-small-window]] [--cases 1,100] [--no-raw]";
 
     public async Task RunAsync(Options options, CancellationToken ct)
     {
@@ -32,7 +32,10 @@ internal sealed class OnlineGetCommand : IBenchCommand
         var repo = new OnlineGetRepository(options.Int("views", 5), options.Int("features", 10));
         var seedBatch = options.Int("seed-batch", 1000);
         var seedConcurrency = options.Int("seed-concurrency", 4);
-        var cases = new[] { (Entities: 1, Rate: options.Double("rate-one", 2000)), (Entities: 100, Rate: options.Double("rate-hundred", 200)) };
+        var allCases = new[] { (Entities: 1, Rate: options.Double("rate-one", 2000)), (Entities: 100, Rate: options.Double("rate-hundred", 200)) };
+        var caseList = options.String("cases", "1,100").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (caseList.Length == 0 || caseList.Any(c => c is not ("1" or "100"))) throw new UsageException("--cases wants 1, 100 or 1,100");
+        var cases = allCases.Where(c => caseList.Contains(c.Entities.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
         var duration = TimeSpan.FromSeconds(options.Double("duration", 30));
         var reps = options.Int("reps", 3);
         var warmup = TimeSpan.FromSeconds(options.Double("warmup", 10));

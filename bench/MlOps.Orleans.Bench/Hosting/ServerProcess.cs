@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MlOps.Orleans.Bench.Online;
 
 namespace MlOps.Orleans.Bench.Hosting;
 
@@ -10,11 +11,13 @@ internal sealed class ServerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
     private readonly ServerLog _log;
+    private readonly BenchRedisServer? _redis;
 
-    private ServerProcess(Process process, ServerLog log, string dataDir, int httpPort, int grpcPort)
+    private ServerProcess(Process process, ServerLog log, string dataDir, int httpPort, int grpcPort, BenchRedisServer? redis)
     {
         Process = process;
         _log = log;
+        _redis = redis;
         DataDir = dataDir;
         HttpBase = new Uri($"http://127.0.0.1:{httpPort}");
         GrpcTarget = new Uri($"http://127.0.0.1:{grpcPort}");
@@ -42,9 +45,16 @@ internal sealed class ServerProcess : IAsyncDisposable
         foreach (var arg in new[] { siloDll, "--data-dir", dataDir, "--http-port", $"{ports[0]}", "--grpc-port", $"{ports[1]}",
                      "--silo-port", $"{ports[2]}", "--gateway-port", $"{ports[3]}" })
             start.ArgumentList.Add(arg);
+        BenchRedisServer? redis = null;
         if (postgres is not null)
         {
             foreach (var arg in new[] { "--mode", "Cluster", "--postgres", postgres }) start.ArgumentList.Add(arg);
+            // A cluster silo needs a shared online store; a command that does not bring its own gets a private, idle Redis.
+            if (!spec.ServerEnvironment.ContainsKey("Mlops__Online__Redis"))
+            {
+                redis = await BenchRedisServer.StartAsync("off", ct);
+                foreach (var arg in new[] { "--redis", redis.Endpoint }) start.ArgumentList.Add(arg);
+            }
         }
         // The server's own launch settings must not leak in from the caller's shell.
         start.Environment.Remove("ASPNETCORE_URLS");
@@ -60,12 +70,21 @@ internal sealed class ServerProcess : IAsyncDisposable
 
         var log = new ServerLog(Path.Combine(dataDir, "server.log"));
         var stopwatch = Stopwatch.StartNew();
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        }
+        catch
+        {
+            redis?.Dispose();
+            throw;
+        }
         process.OutputDataReceived += (_, e) => log.Write(e.Data);
         process.ErrorDataReceived += (_, e) => log.Write(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, log, dataDir, ports[0], ports[1]);
+        var server = new ServerProcess(process, log, dataDir, ports[0], ports[1], redis);
         try
         {
             await server.WaitReadyAsync(ct);
@@ -99,6 +118,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             }
         }
         Process.Dispose();
+        _redis?.Dispose();
         _log.Dispose();
         if (!keepData) Directory.Delete(DataDir, recursive: true);
     }

@@ -38,6 +38,7 @@ internal static class OpenLoop
         // A dedicated thread: a thread-pool dispatcher would queue behind the very completions it is racing.
         var dispatcher = new Thread(() =>
         {
+            PreciseSleep.TightenTimerSlack();
             for (var i = 0; i < total; i++)
             {
                 var scheduled = start + (long)(i * interval);

@@ -39,6 +39,11 @@ public static class EndpointHosting
             kestrel.Listen(address, options.HttpPort, o => o.Protocols = HttpProtocols.Http1);
             kestrel.Listen(address, options.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
         });
+        builder.WebHost.UseSockets(sockets =>
+        {
+            sockets.IOQueueCount = options.IOQueueCount;
+            sockets.UnsafePreferInlineScheduling = options.InlineScheduling;
+        });
         builder.Services.AddGrpc(o =>
         {
             o.Interceptors.Add<ErrorInterceptor>();

@@ -45,10 +45,16 @@ public static class FeatureHosting
         services.AddSingleton<LocalShards>();
         services.AddSingleton<OnlineFeatureReader>();
         services.AddSingleton<IOnlineFeatureReader>(sp => sp.GetRequiredService<OnlineFeatureReader>());
+        var redisEndpoint = online["Redis"] is { Length: > 0 } redis ? redis : null;
+        // A shard grain moves to another silo when its silo leaves; with a per-silo SQLite file it would come back without the
+        // rows it had acknowledged. So a cluster must share one online store, and starting without it is refused.
+        if (options.IsCluster && redisEndpoint is null)
+            throw new InvalidOperationException("Invalid configuration: Mlops:Online:Redis (env MLOPS__ONLINE__REDIS, switch --redis) is required " +
+                "when Mlops:Mode is Cluster: the silos must share one online store, or rows acknowledged by a silo that leaves are lost");
         var store = new OnlineStoreOptions
         {
-            // Redis when configured (a cluster needs a shared store); otherwise the embedded SQLite file under the data folder.
-            RedisConnectionString = online["Redis"] is { Length: > 0 } redis ? redis : null,
+            // Redis when configured; otherwise (embedded only) the SQLite file under the data folder.
+            RedisConnectionString = redisEndpoint,
             KeyPrefix = online["KeyPrefix"] ?? "ofs",
             SqliteFolder = Path.GetFullPath(Path.Combine(options.DataDir, "online")),
         };

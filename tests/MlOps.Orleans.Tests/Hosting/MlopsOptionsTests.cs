@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using MlOps.Orleans.Gateway.Hosting;
+using MlOps.Orleans.Silo.Hosting;
 
 namespace MlOps.Orleans.Tests.Hosting;
 
@@ -23,9 +25,25 @@ public sealed class MlopsOptionsTests
     [InlineData("Mlops:BindAddress", "localhost:5", "Mlops:BindAddress")]
     [InlineData("Mlops:HttpPort", "0", "Mlops:HttpPort")]
     [InlineData("Mlops:GrpcPort", "5000", "must differ")]
+    [InlineData("Mlops:IOQueueCount", "-1", "Mlops:IOQueueCount")]
     public void Bad_settings_stop_the_start_with_the_key_named(string key, string value, string mention)
     {
         var e = Assert.Throws<InvalidOperationException>(() => Load((key, value)));
         Assert.Contains(mention, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cluster_without_a_shared_online_store_is_refused()
+    {
+        var configuration = new ConfigurationBuilder().AddCommandLine(["--mode", "Cluster", "--postgres", "Host=db"], MlopsOptions.CommandLineSwitches).Build();
+        var options = MlopsOptions.Load(configuration);
+        var e = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddMlopsFeatures(configuration, options));
+        Assert.Contains("Mlops:Online:Redis", e.Message, StringComparison.Ordinal);
+
+        var withRedis = new ConfigurationBuilder()
+            .AddCommandLine(["--mode", "Cluster", "--postgres", "Host=db", "--redis", "127.0.0.1:1"], MlopsOptions.CommandLineSwitches).Build();
+        Assert.Equal("127.0.0.1:1", withRedis["Mlops:Online:Redis"]);
+        // Registration only: nothing connects until the store is first resolved.
+        new ServiceCollection().AddMlopsFeatures(withRedis, MlopsOptions.Load(withRedis));
     }
 }
