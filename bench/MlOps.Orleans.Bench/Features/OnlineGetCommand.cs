@@ -32,10 +32,17 @@ internal sealed class OnlineGetCommand : IBenchCommand
         var repo = new OnlineGetRepository(options.Int("views", 5), options.Int("features", 10));
         var seedBatch = options.Int("seed-batch", 1000);
         var seedConcurrency = options.Int("seed-concurrency", 4);
-        var allCases = new[] { (Entities: 1, Rate: options.Double("rate-one", 2000)), (Entities: 100, Rate: options.Double("rate-hundred", 200)) };
-        var caseList = options.String("cases", "1,100").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (caseList.Length == 0 || caseList.Any(c => c is not ("1" or "100"))) throw new UsageException("--cases wants 1, 100 or 1,100");
-        var cases = allCases.Where(c => caseList.Contains(c.Entities.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        var rateOne = options.Double("rate-one", 2000);
+        var rateHundred = options.Double("rate-hundred", 200);
+        var cases = options.String("cases", "1,100").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(c => c switch
+            {
+                "1" => (Entities: 1, Rate: rateOne),
+                "100" => (Entities: 100, Rate: rateHundred),
+                _ => throw new UsageException($"--cases: '{c}' is not 1 or 100"),
+            })
+            .ToArray();
+        if (cases.Length == 0) throw new UsageException("--cases wants 1, 100 or 1,100");
         var duration = TimeSpan.FromSeconds(options.Double("duration", 30));
         var reps = options.Int("reps", 3);
         var warmup = TimeSpan.FromSeconds(options.Double("warmup", 10));

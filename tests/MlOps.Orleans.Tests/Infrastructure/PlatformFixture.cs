@@ -76,7 +76,7 @@ public sealed class PostgresPlatformFixture : PlatformFixture
         ["Mlops:Mode"] = "Cluster",
         ["Mlops:Postgres"] = await TestPostgres.CreateDatabaseAsync("mlops_api"),
         // A cluster refuses to start without a shared online store.
-        ["Mlops:Online:Redis"] = Features.Serving.RedisPlatformFixture.RedisEndpoint,
-        ["Mlops:Online:KeyPrefix"] = "t" + Guid.NewGuid().ToString("N")[..8],
+        ["Mlops:Online:Redis"] = Features.Online.RedisTestConnection.Endpoint,
+        ["Mlops:Online:KeyPrefix"] = Features.Online.RedisTestConnection.UniquePrefix("api"),
     };
 }

@@ -156,7 +156,7 @@ public sealed class ProcessScope : IAsyncDisposable
         ["Mlops__ClusterId"] = clusterId,
         ["Mlops__ServiceId"] = clusterId,
         // A cluster silo refuses to start without a shared online store; the gateway ignores it.
-        ["Mlops__Online__Redis"] = Features.Serving.RedisPlatformFixture.RedisEndpoint,
-        ["Mlops__Online__KeyPrefix"] = "t" + clusterId,
+        ["Mlops__Online__Redis"] = Features.Online.RedisTestConnection.Endpoint,
+        ["Mlops__Online__KeyPrefix"] = Features.Online.RedisTestConnection.UniquePrefix("cluster"),
     };
 }

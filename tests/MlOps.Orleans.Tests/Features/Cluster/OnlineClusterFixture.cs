@@ -7,7 +7,7 @@ using MlOps.Orleans.Catalog.Postgres;
 using MlOps.Orleans.Common;
 using MlOps.Orleans.Gateway.Hosting;
 using MlOps.Orleans.Silo.Hosting;
-using MlOps.Orleans.Tests.Features.Serving;
+using MlOps.Orleans.Tests.Features.Online;
 using MlOps.Orleans.Tests.Infrastructure;
 using Orleans.TestingHost;
 
@@ -30,7 +30,7 @@ public sealed class OnlineClusterFixture : IAsyncLifetime
     {
         var builder = new TestClusterBuilder(2);
         builder.Properties[CatalogKey] = await TestPostgres.CreateDatabaseAsync("mlops_online");
-        builder.Properties[RedisKey] = RedisPlatformFixture.RedisEndpoint;
+        builder.Properties[RedisKey] = RedisTestConnection.Endpoint;
         builder.Properties[PrefixKey] = "c" + Guid.NewGuid().ToString("N")[..8];
         builder.Properties[DataKey] = Path.Combine(Path.GetTempPath(), "mlops-online-cluster", Guid.NewGuid().ToString("N"));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
