@@ -1,9 +1,8 @@
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Configuration;
 
 namespace MlOps.Orleans.Artifacts.Hosting;
 
-/// <summary>Where artifact bytes live, from <c>Mlops:Artifacts:*</c>; validated when the process starts.</summary>
+/// <summary>Where artifact bytes live, from <c>Mlops:Artifacts:*</c>; bound and validated at start by the process's settings binder.</summary>
 public sealed partial class ArtifactOptions
 {
     public const string Section = "Mlops:Artifacts";
@@ -26,17 +25,6 @@ public sealed partial class ArtifactOptions
 
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$", RegexOptions.CultureInvariant)]
     private static partial Regex ContainerName();
-
-    /// <summary>Binds <see cref="Section"/>, fills the default root and throws with every problem named.</summary>
-    public static ArtifactOptions Load(IConfiguration configuration, string defaultRoot)
-    {
-        var options = new ArtifactOptions();
-        configuration.GetSection(Section).Bind(options);
-        if (string.IsNullOrWhiteSpace(options.Root)) options.Root = defaultRoot;
-        var errors = options.Validate();
-        if (errors.Count > 0) throw new InvalidOperationException("Invalid configuration: " + string.Join("; ", errors));
-        return options;
-    }
 
     public List<string> Validate()
     {

@@ -22,14 +22,4 @@ public sealed record Migration(int Version, string Name, string Sql)
         }
         return result.OrderBy(m => m.Version).ToList();
     }
-
-    /// <summary>Reads an embedded script by its path under <c>Sql/</c>, e.g. <c>Orleans/postgres-orleans.sql</c>.</summary>
-    public static string Resource(string relativePath)
-    {
-        var assembly = typeof(Migration).Assembly;
-        var name = $"{assembly.GetName().Name}.Sql.{relativePath.Replace('/', '.')}";
-        using var stream = assembly.GetManifestResourceStream(name) ?? throw new InvalidOperationException($"embedded script {name} is missing");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
 }

@@ -102,16 +102,5 @@ public sealed class PostgresCatalogStore : SqlCatalogStore, IAsyncDisposable
 
     protected override string ILike(string left, string right) => $"{left} ILIKE {right}";
 
-    /// <summary>Applies the Orleans ADO.NET tables and queries; idempotent, serialized by the same advisory lock.</summary>
-    public static async Task EnsureOrleansSchemaAsync(string connectionString, CancellationToken ct = default)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var c = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await c.ExecAsync(tx, "SELECT pg_advisory_xact_lock(@k)", ct, ("@k", MigrationLockKey)).ConfigureAwait(false);
-        await c.ExecAsync(tx, Migration.Resource("Orleans/postgres-orleans.sql"), ct).ConfigureAwait(false);
-        await tx.CommitAsync(ct).ConfigureAwait(false);
-    }
-
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

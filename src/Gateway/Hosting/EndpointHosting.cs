@@ -1,7 +1,7 @@
 using System.Net;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MlOps.Orleans.Hosting;
+using MlOps.Orleans.Hosting.Health;
 using MlOps.Orleans.Gateway.Artifacts;
 using MlOps.Orleans.Gateway.Common;
 using MlOps.Orleans.Gateway.Feast;
@@ -15,21 +15,6 @@ namespace MlOps.Orleans.Gateway.Hosting;
 /// <summary>The client-facing endpoints, identical in a standalone gateway and in an embedded silo.</summary>
 public static class EndpointHosting
 {
-    private const string LiveTag = "live";
-    private const string ReadyTag = "ready";
-    private const string OnlineTag = "online";
-
-    /// <summary>The report as JSON, so a caller sees why (e.g. "online store is empty") and the numbers behind it.</summary>
-    private static Task WriteHealthJsonAsync(HttpContext context, HealthReport report)
-    {
-        context.Response.ContentType = "application/json";
-        return context.Response.WriteAsJsonAsync(new
-        {
-            status = report.Status.ToString(),
-            checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
-        });
-    }
-
     public static WebApplicationBuilder AddMlopsEndpoints(this WebApplicationBuilder builder, MlopsOptions options)
     {
         var address = IPAddress.Parse(options.BindAddress);
@@ -50,14 +35,7 @@ public static class EndpointHosting
             o.MaxReceiveMessageSize = 16 * 1024 * 1024;
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks(o =>
-            {
-                o.Services.Map("", r => r.Tags.Contains(ReadyTag));
-                o.Services.Map("mlops.tracking.v1.TrackingService", r => r.Tags.Contains(ReadyTag));
-            })
-            .AddCheck<LivenessCheck>("process", tags: [LiveTag])
-            .AddCheck<ReadinessCheck>("cluster-and-catalog", tags: [ReadyTag])
-            .AddCheck<OnlineStoreCheck>("online-store", tags: [OnlineTag]);
+        builder.Services.AddMlopsHealthChecks();
         builder.Services.AddSingleton<MetricSubscriptions>();
         builder.Services.AddSingleton<ModelDirectory>();
         return builder;
@@ -73,11 +51,7 @@ public static class EndpointHosting
         app.MapMlflow();
         app.MapFeast();
         app.MapGrpcReflectionService();
-        app.MapGrpcHealthChecksService();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag) });
-        // Online serving has its own readiness: a platform that only tracks experiments is ready with an empty online store.
-        app.MapHealthChecks("/health/online", new HealthCheckOptions { Predicate = r => r.Tags.Contains(OnlineTag), ResponseWriter = WriteHealthJsonAsync });
+        app.MapMlopsHealthChecks();
         return app;
     }
 }

@@ -1,14 +1,12 @@
-using System.Net;
 using MlOps.Orleans.Catalog;
 using MlOps.Orleans.Catalog.Features;
 using MlOps.Orleans.Catalog.Postgres;
 using MlOps.Orleans.Catalog.Registry;
 using MlOps.Orleans.Catalog.Sqlite;
 using MlOps.Orleans.Catalog.Tracking;
-using MlOps.Orleans.Common;
 using MlOps.Orleans.Gateway.Artifacts;
-using MlOps.Orleans.Gateway.Hosting;
-using Orleans.Configuration;
+using MlOps.Orleans.Hosting;
+using MlOps.Orleans.Hosting.Clustering;
 
 namespace MlOps.Orleans.Silo.Hosting;
 
@@ -17,53 +15,20 @@ public static class SiloHosting
 {
     public static async Task<WebApplicationBuilder> AddMlopsSiloAsync(this WebApplicationBuilder builder, MlopsOptions options)
     {
+        builder.AddMlopsArtifacts(options);
+        builder.Services.AddMlopsFeatures(builder.MlopsSettings(), options);
+        // Every setting of the silo is checked, all problems named at once, before anything is opened.
+        builder.MlopsSettings().Register(builder.Services);
         SqlCatalogStore store = options.IsCluster
             ? await PostgresCatalogStore.OpenAsync(options.Postgres!)
             : await SqliteCatalogStore.OpenAsync(Path.Combine(options.DataDir, "catalog.db"));
-        if (options.IsCluster) await PostgresCatalogStore.EnsureOrleansSchemaAsync(options.Postgres!);
+        if (options.IsCluster) await OrleansSchema.EnsureAsync(options.Postgres!);
         // One catalog, one connection pool: each concern sees it through its own small interface.
         builder.Services.AddSingleton<ITrackingStore>(store);
         builder.Services.AddSingleton<IRegistryStore>(store);
         builder.Services.AddSingleton<IFeatureCatalog>(store);
         builder.Services.AddSingleton<IMaterializationCatalog>(store);
-        builder.Services.AddMlopsArtifacts(builder.Configuration, options);
-        builder.Services.AddMlopsFeatures(builder.Configuration, options);
-        builder.UseOrleans(silo =>
-        {
-            if (options.IsCluster)
-            {
-                var advertised = IPAddress.Parse(options.AdvertisedAddress ?? options.BindAddress);
-                silo.Configure<ClusterOptions>(o =>
-                {
-                    o.ClusterId = options.ClusterId;
-                    o.ServiceId = options.ServiceId;
-                });
-                silo.ConfigureEndpoints(advertised, options.SiloPort, options.OrleansGatewayPort);
-                silo.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = "Npgsql";
-                    o.ConnectionString = options.Postgres;
-                });
-                silo.AddAdoNetGrainStorage(StreamNames.PubSubStore, o =>
-                {
-                    o.Invariant = "Npgsql";
-                    o.ConnectionString = options.Postgres;
-                });
-            }
-            else
-            {
-                silo.UseLocalhostClustering(options.SiloPort, options.OrleansGatewayPort);
-                silo.AddMemoryGrainStorage(StreamNames.PubSubStore);
-            }
-            silo.AddMlopsStreams();
-        });
+        builder.UseOrleans(silo => silo.UseMlopsClustering(options));
         return builder;
     }
-
-    public static ISiloBuilder AddMlopsStreams(this ISiloBuilder silo) =>
-        silo.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigurePullingAgent(agent => agent.Configure(o =>
-        {
-            // Live metric charts want tens of milliseconds, not the default 100 ms polling of the queues.
-            o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10);
-        })));
 }

@@ -10,7 +10,7 @@ public sealed class ArtifactOptionsTests
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in settings) values[key] = value;
-        return ArtifactOptions.Load(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), defaultRoot: "/data/artifacts");
+        return MlOps.Orleans.Gateway.Artifacts.ArtifactHosting.Load(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), defaultRoot: "/data/artifacts");
     }
 
     [Fact]

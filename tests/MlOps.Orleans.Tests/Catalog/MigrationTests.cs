@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using MlOps.Orleans.Catalog;
 using MlOps.Orleans.Catalog.Postgres;
+using MlOps.Orleans.Hosting.Clustering;
 using MlOps.Orleans.Catalog.Sqlite;
 using MlOps.Orleans.Tests.Infrastructure;
 using Npgsql;
@@ -15,7 +16,7 @@ public sealed class MigrationTests
     {
         var cs = await TestPostgres.CreateDatabaseAsync("mlops_migrate");
         var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgresCatalogStore.OpenAsync(cs))));
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgresCatalogStore.EnsureOrleansSchemaAsync(cs))));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => OrleansSchema.EnsureAsync(cs))));
         await using var connection = new NpgsqlConnection(cs);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT version, COUNT(*) FROM schema_migrations GROUP BY version ORDER BY version", connection);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MlOps.Orleans.Catalog.Postgres;
 using MlOps.Orleans.Catalog.Tracking;
 using MlOps.Orleans.Common;
-using MlOps.Orleans.Silo.Hosting;
+using MlOps.Orleans.Hosting.Clustering;
 using MlOps.Orleans.Tests.Infrastructure;
 using Orleans.Hosting;
 using Orleans.TestingHost;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using MlOps.Orleans.Gateway.Hosting;
+using MlOps.Orleans.Hosting;
 using MlOps.Orleans.Silo.Hosting;
 
 namespace MlOps.Orleans.Tests.Hosting;

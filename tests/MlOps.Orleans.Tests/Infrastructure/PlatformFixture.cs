@@ -2,6 +2,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using MlOps.Orleans.Gateway.Hosting;
+using MlOps.Orleans.Hosting;
 using MlOps.Orleans.Silo.Hosting;
 using Wire = MlOps.Orleans.Protos.Tracking.V1;
 

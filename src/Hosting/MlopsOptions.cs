@@ -1,7 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using MlOps.Orleans.Hosting.Settings;
 
-namespace MlOps.Orleans.Gateway.Hosting;
+namespace MlOps.Orleans.Hosting;
 
 /// <summary>The platform's own settings, under <c>Mlops</c> (the <c>Orleans</c> section belongs to Orleans).</summary>
 public sealed class MlopsOptions
@@ -44,11 +45,9 @@ public sealed class MlopsOptions
     /// <summary>Binds and validates; throws with every problem named, so a bad deployment fails at start, not at first use.</summary>
     public static MlopsOptions Load(IConfiguration configuration)
     {
-        var options = new MlopsOptions();
-        configuration.GetSection(Section).Bind(options);
-        var errors = options.Validate();
-        if (errors.Count > 0)
-            throw new InvalidOperationException("Invalid configuration: " + string.Join("; ", errors));
+        var settings = new SettingsBinder(configuration);
+        var options = settings.Bind<MlopsOptions>(Section, o => o.Validate());
+        settings.ThrowIfInvalid();
         return options;
     }
 

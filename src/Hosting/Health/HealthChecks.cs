@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using MlOps.Orleans.Tracking;
 
-namespace MlOps.Orleans.Gateway.Hosting;
+namespace MlOps.Orleans.Hosting.Health;
 
 /// <summary>Alive while the process is not shutting down; checks nothing external, so a slow database never restarts it.</summary>
 internal sealed class LivenessCheck(IHostApplicationLifetime lifetime) : IHealthCheck
