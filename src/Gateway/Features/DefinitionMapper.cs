@@ -6,7 +6,7 @@ namespace MlOps.Orleans.Gateway.Features;
 /// <summary>Definition records to their wire messages.</summary>
 internal static class DefinitionMapper
 {
-    public static Wire.Field ToProto(FieldSpec f) => new() { Name = f.Name, Type = (Wire.ValueType)(int)f.Type, Description = f.Description };
+    public static Wire.Field ToProto(FieldSpec f) => new() { Name = f.Name, Type = ValueTypeMapper.ToProto(f.Type), Description = f.Description };
 
     public static Wire.Entity ToProto(EntitySpec e)
     {

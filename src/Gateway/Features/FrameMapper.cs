@@ -20,7 +20,7 @@ internal static class FrameMapper
             var column = frame.Columns[c];
             if (column.Name.Length == 0) throw MlopsException.Invalid(Where(field, c), $"{Where(field, c)}: a column needs a name");
             if (!names.Add(column.Name)) throw MlopsException.Invalid(Where(field, c), $"{Where(field, c)}: column '{column.Name}' appears twice");
-            if (column.Type == Wire.ValueType.Unspecified || !Enum.IsDefined((FeatureValueType)(int)column.Type))
+            if (ValueTypeMapper.FromProto(column.Type) is not { } type)
             {
                 throw MlopsException.Invalid(Where(field, c), $"{Where(field, c)}: column '{column.Name}' needs a type ({FeatureTypes.Names})");
             }
@@ -28,7 +28,6 @@ internal static class FrameMapper
             {
                 throw MlopsException.Invalid(Where(field, c), $"{Where(field, c)}: column '{column.Name}' has {column.Values.Count} values, column '{frame.Columns[0].Name}' has {rows}");
             }
-            var type = (FeatureValueType)(int)column.Type;
             var values = new object?[rows];
             for (var r = 0; r < rows; r++) values[r] = FromProto(column.Values[r], type, column.Name, r, field, c);
             columns.Add(new FrameColumn(column.Name, type, values));

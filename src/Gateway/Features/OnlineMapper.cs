@@ -15,7 +15,7 @@ internal static class OnlineMapper
         foreach (var column in result.Columns)
         {
             response.FeatureNames.Add(column.Name);
-            response.FeatureTypes.Add((Wire.ValueType)(int)column.Type);
+            response.FeatureTypes.Add(ValueTypeMapper.ToProto(column.Type));
             var vector = new Wire.FeatureVector();
             // Exact capacities: a repeated field grows to 8 slots at its first value, and a 1-entity answer has 51 columns of 1.
             vector.Values.Capacity = column.Values.Length;
