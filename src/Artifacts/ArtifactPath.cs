@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 
 namespace MlOps.Orleans.Artifacts;
 

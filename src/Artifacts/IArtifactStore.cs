@@ -21,7 +21,7 @@ public interface IArtifactStore
     Task<StoredArtifact> WriteAsync(string key, Stream content, ExpectedContent? expected = null, CancellationToken ct = default);
 
     /// <summary>Opens a file for reading from <paramref name="offset"/>, at most <paramref name="length"/> bytes (null: to the end).</summary>
-    /// <exception cref="Common.MlopsException">NOT_FOUND when no file is there; INVALID_ARGUMENT when the offset is past the end.</exception>
+    /// <exception cref="MlOps.Orleans.Contracts.Common.MlopsException">NOT_FOUND when no file is there; INVALID_ARGUMENT when the offset is past the end.</exception>
     Task<ArtifactContent> OpenReadAsync(string key, long offset = 0, long? length = null, CancellationToken ct = default);
 
     /// <summary>The files (and, one level deep, sub-directories) under a directory key ("" for everything), ordered by key.</summary>

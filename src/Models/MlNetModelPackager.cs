@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 
 namespace MlOps.Orleans.Models;
 

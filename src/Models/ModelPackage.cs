@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 
 namespace MlOps.Orleans.Models;
 

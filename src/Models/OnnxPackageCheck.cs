@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 
 namespace MlOps.Orleans.Models;
 

@@ -2,7 +2,7 @@ extern alias platform;
 
 using System.Text.Json.Nodes;
 using MlOps.Orleans.Bench.Online;
-using platform::MlOps.Orleans.Features.Online;
+using platform::MlOps.Orleans.Features.Online.Store;
 
 namespace MlOps.Orleans.Bench.Features;
 

@@ -12,7 +12,7 @@ using MlOps.Orleans.Bench.Cli;
 using MlOps.Orleans.Bench.Hosting;
 using MlOps.Orleans.Bench.Measure;
 using MlOps.Orleans.Bench.Online;
-using platform::MlOps.Orleans.Features.Materialization;
+using platform::MlOps.Orleans.Contracts.Features.Materialization;
 using Feat = MlOps.Orleans.Protos.Features.V1;
 
 namespace MlOps.Orleans.Bench.Materialization;

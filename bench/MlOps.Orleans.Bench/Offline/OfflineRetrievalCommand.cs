@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using platform::MlOps.Orleans.Artifacts.Local;
 using MlOps.Orleans.Bench.Cli;
 using MlOps.Orleans.Bench.Measure;
-using platform::MlOps.Orleans.Features;
+using platform::MlOps.Orleans.Contracts.Features;
 using platform::MlOps.Orleans.Features.Offline;
 
 namespace MlOps.Orleans.Bench.Offline;

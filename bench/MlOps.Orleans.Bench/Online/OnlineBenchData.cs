@@ -1,7 +1,8 @@
 extern alias platform;
 
-using platform::MlOps.Orleans.Features;
-using platform::MlOps.Orleans.Features.Online;
+using platform::MlOps.Orleans.Contracts.Features;
+using platform::MlOps.Orleans.Contracts.Features.Online;
+using platform::MlOps.Orleans.Features.Online.Store;
 
 namespace MlOps.Orleans.Bench.Online;
 

@@ -5,7 +5,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using MlOps.Orleans.Bench.Cli;
 using MlOps.Orleans.Bench.Measure;
-using platform::MlOps.Orleans.Features.Online;
+using platform::MlOps.Orleans.Contracts.Features.Online;
+using platform::MlOps.Orleans.Features.Online.Store;
 using StackExchange.Redis;
 
 namespace MlOps.Orleans.Bench.Online;

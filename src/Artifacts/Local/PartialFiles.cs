@@ -1,4 +1,4 @@
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 
 namespace MlOps.Orleans.Artifacts.Local;
 

@@ -1,4 +1,4 @@
-using MlOps.Orleans.Features;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Catalog.Features;
 

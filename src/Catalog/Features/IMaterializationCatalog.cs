@@ -1,4 +1,4 @@
-using MlOps.Orleans.Features.Materialization;
+using MlOps.Orleans.Contracts.Features.Materialization;
 
 namespace MlOps.Orleans.Catalog.Features;
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using MlOps.Orleans.Catalog.Features;
 using MlOps.Orleans.Catalog.Storage;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Features;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Catalog;
 

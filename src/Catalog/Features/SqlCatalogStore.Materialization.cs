@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using MlOps.Orleans.Catalog.Features;
 using MlOps.Orleans.Catalog.Storage;
-using MlOps.Orleans.Features.Materialization;
+using MlOps.Orleans.Contracts.Features.Materialization;
 
 namespace MlOps.Orleans.Catalog;
 

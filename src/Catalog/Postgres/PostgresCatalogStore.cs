@@ -1,8 +1,7 @@
 using System.Data.Common;
 using MlOps.Orleans.Catalog.Migrations;
 using MlOps.Orleans.Catalog.Storage;
-using MlOps.Orleans.Catalog.Tracking;
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Tracking;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,4 +1,4 @@
-using MlOps.Orleans.Registry;
+using MlOps.Orleans.Contracts.Registry;
 
 namespace MlOps.Orleans.Catalog.Registry;
 

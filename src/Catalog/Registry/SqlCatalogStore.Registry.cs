@@ -1,8 +1,8 @@
 using System.Data.Common;
 using MlOps.Orleans.Catalog.Registry;
 using MlOps.Orleans.Catalog.Storage;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Registry;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Registry;
 
 namespace MlOps.Orleans.Catalog;
 

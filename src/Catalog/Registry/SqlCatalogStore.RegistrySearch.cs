@@ -1,7 +1,7 @@
 using MlOps.Orleans.Catalog.Search;
 using MlOps.Orleans.Catalog.Storage;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Registry;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Registry;
 
 namespace MlOps.Orleans.Catalog;
 

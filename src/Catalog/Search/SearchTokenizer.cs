@@ -1,5 +1,5 @@
 using System.Text;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 
 namespace MlOps.Orleans.Catalog.Search;
 

@@ -1,9 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
-using MlOps.Orleans.Catalog.Storage;
-using MlOps.Orleans.Catalog.Tracking;
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Tracking;
 
 namespace MlOps.Orleans.Catalog.Sqlite;
 

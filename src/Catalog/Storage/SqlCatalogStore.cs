@@ -1,7 +1,7 @@
 using MlOps.Orleans.Catalog.Tracking;
 using System.Data.Common;
 using MlOps.Orleans.Catalog.Storage;
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Tracking;
 
 namespace MlOps.Orleans.Catalog;
 

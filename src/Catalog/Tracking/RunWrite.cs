@@ -1,4 +1,4 @@
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Tracking;
 
 namespace MlOps.Orleans.Catalog.Tracking;
 

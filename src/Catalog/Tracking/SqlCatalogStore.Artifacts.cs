@@ -1,6 +1,5 @@
-using MlOps.Orleans.Catalog.Tracking;
 using MlOps.Orleans.Catalog.Storage;
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Tracking;
 
 namespace MlOps.Orleans.Catalog;
 

@@ -2,8 +2,8 @@ using MlOps.Orleans.Catalog.Tracking;
 using System.Data.Common;
 using System.Text.Json;
 using MlOps.Orleans.Catalog.Storage;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Tracking;
 
 namespace MlOps.Orleans.Catalog;
 

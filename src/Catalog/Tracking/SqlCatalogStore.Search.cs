@@ -1,9 +1,8 @@
-using MlOps.Orleans.Catalog.Tracking;
 using System.Data.Common;
 using MlOps.Orleans.Catalog.Search;
 using MlOps.Orleans.Catalog.Storage;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Tracking;
 
 namespace MlOps.Orleans.Catalog;
 

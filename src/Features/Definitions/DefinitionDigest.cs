@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Definitions;
 

@@ -1,3 +1,4 @@
+using MlOps.Orleans.Contracts.Features;
 namespace MlOps.Orleans.Features.Definitions;
 
 /// <summary>Collects every error (and warning) of a parse or validation pass, so nothing stops at the first problem.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Definitions;
 

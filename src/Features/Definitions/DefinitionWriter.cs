@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Definitions;
 

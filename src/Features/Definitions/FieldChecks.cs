@@ -1,3 +1,4 @@
+using MlOps.Orleans.Contracts.Features;
 namespace MlOps.Orleans.Features.Definitions;
 
 /// <summary>Checks shared by every list of typed fields: valid, unique names and a known type.</summary>

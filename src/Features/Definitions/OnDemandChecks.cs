@@ -1,4 +1,5 @@
 using MlOps.Orleans.Features.Transforms;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Definitions;
 

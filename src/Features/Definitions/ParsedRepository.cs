@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Definitions;
 

@@ -1,3 +1,4 @@
+using MlOps.Orleans.Contracts.Features;
 namespace MlOps.Orleans.Features.Definitions;
 
 /// <summary>What an apply would do: one change per object (unchanged ones included) and the writes that perform it.</summary>

@@ -1,3 +1,4 @@
+using MlOps.Orleans.Contracts.Features;
 namespace MlOps.Orleans.Features.Definitions;
 
 /// <summary>The outcome of validating a whole repository: every error (nothing may be applied if there is one) and warnings.</summary>

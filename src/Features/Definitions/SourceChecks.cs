@@ -1,3 +1,4 @@
+using MlOps.Orleans.Contracts.Features;
 namespace MlOps.Orleans.Features.Definitions;
 
 /// <summary>Checks of one data source: push sources declare a schema, batch sources a safe path, timestamps are timestamps.</summary>

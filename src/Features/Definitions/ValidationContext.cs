@@ -1,3 +1,4 @@
+using MlOps.Orleans.Contracts.Features;
 namespace MlOps.Orleans.Features.Definitions;
 
 /// <summary>What every check needs: the repository indexed by name, where each spec came from, and the error sink.</summary>

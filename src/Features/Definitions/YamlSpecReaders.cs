@@ -1,5 +1,6 @@
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Definitions;
 

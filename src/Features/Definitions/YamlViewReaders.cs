@@ -1,4 +1,5 @@
 using YamlDotNet.RepresentationModel;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Definitions;
 

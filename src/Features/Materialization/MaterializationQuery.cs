@@ -1,6 +1,8 @@
 using System.Globalization;
 using MlOps.Orleans.Features.Offline;
-using MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Features.Online.Retrieval;
+using MlOps.Orleans.Contracts.Features;
+using MlOps.Orleans.Contracts.Features.Materialization;
 
 namespace MlOps.Orleans.Features.Materialization;
 

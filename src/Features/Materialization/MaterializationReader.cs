@@ -1,9 +1,11 @@
 using DuckDB.NET.Data;
 using MlOps.Orleans.Artifacts;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Features.Offline;
-using MlOps.Orleans.Features.Online;
-using MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Contracts.Features.Online;
+using MlOps.Orleans.Features.Online.Retrieval;
+using MlOps.Orleans.Contracts.Features.Materialization;
+using MlOps.Orleans.Features.Online.Store;
 
 namespace MlOps.Orleans.Features.Materialization;
 

@@ -1,4 +1,4 @@
-using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Contracts.Features.Online;
 
 namespace MlOps.Orleans.Features.Materialization;
 

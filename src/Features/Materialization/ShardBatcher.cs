@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using MlOps.Orleans.Features.Online;
-using MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Contracts.Features.Online;
+using MlOps.Orleans.Features.Online.Retrieval;
 
 namespace MlOps.Orleans.Features.Materialization;
 

@@ -1,5 +1,5 @@
 using MlOps.Orleans.Artifacts;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 
 namespace MlOps.Orleans.Features.Offline;
 

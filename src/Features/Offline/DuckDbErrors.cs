@@ -1,7 +1,7 @@
 using DuckDB.NET.Data;
 using DuckDB.NET.Native;
-using MlOps.Orleans.Common;
-using ErrorCode = MlOps.Orleans.Common.ErrorCode;
+using MlOps.Orleans.Contracts.Common;
+using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 
 namespace MlOps.Orleans.Features.Offline;
 

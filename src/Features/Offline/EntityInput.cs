@@ -1,3 +1,4 @@
+using MlOps.Orleans.Contracts.Features;
 namespace MlOps.Orleans.Features.Offline;
 
 /// <summary>Entity rows: inline (<see cref="Inline"/>) or a <c>.parquet</c> / <c>.csv</c> file in the artifact store (<see cref="ArtifactKey"/>), exactly one.</summary>

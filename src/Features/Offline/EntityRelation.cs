@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Offline;
 

@@ -1,7 +1,8 @@
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging;
 using MlOps.Orleans.Artifacts;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Offline;
 

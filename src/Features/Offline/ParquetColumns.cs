@@ -1,4 +1,5 @@
 using Parquet.Schema;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Offline;
 

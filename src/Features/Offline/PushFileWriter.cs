@@ -1,7 +1,8 @@
 using System.Globalization;
 using MlOps.Orleans.Artifacts;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 using Parquet;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Offline;
 

@@ -1,3 +1,4 @@
+using MlOps.Orleans.Contracts.Features;
 namespace MlOps.Orleans.Features.Offline;
 
 /// <summary>The DuckDB table function call that reads a resolved source, or a typed empty table for an empty push source.</summary>

@@ -1,5 +1,5 @@
 using DuckDB.NET.Data;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 
 namespace MlOps.Orleans.Features.Offline;
 

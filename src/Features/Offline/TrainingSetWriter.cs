@@ -1,6 +1,7 @@
 using DuckDB.NET.Data;
 using Parquet;
 using Parquet.Schema;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Offline;
 

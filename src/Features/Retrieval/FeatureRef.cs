@@ -1,5 +1,5 @@
 using System.Globalization;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 
 namespace MlOps.Orleans.Features.Retrieval;
 

@@ -1,4 +1,5 @@
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Retrieval;
 

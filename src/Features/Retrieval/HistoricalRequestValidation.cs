@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using MlOps.Orleans.Artifacts;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Retrieval;
 

@@ -1,3 +1,4 @@
+using MlOps.Orleans.Contracts.Features;
 namespace MlOps.Orleans.Features.Retrieval;
 
 /// <summary>A feature of a view (or an output of an on-demand view) and the column name it gets in the result.</summary>

@@ -1,5 +1,6 @@
 using MlOps.Orleans.Features.Definitions;
 using NCalc;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Transforms;
 

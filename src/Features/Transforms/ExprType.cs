@@ -1,3 +1,4 @@
+using MlOps.Orleans.Contracts.Features;
 namespace MlOps.Orleans.Features.Transforms;
 
 /// <summary>

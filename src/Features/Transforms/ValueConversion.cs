@@ -1,4 +1,5 @@
 using System.Globalization;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Transforms;
 

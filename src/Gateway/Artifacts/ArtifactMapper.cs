@@ -1,4 +1,4 @@
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Tracking;
 using Wire = MlOps.Orleans.Protos.Artifacts.V1;
 
 namespace MlOps.Orleans.Gateway.Artifacts;

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 using Wire = MlOps.Orleans.Protos.Artifacts.V1;
 
 namespace MlOps.Orleans.Gateway.Artifacts;

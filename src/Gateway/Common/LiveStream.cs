@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 using Orleans.Runtime;
 using Orleans.Streams;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Features;
-using MlOps.Orleans.Features.Materialization;
-using MlOps.Orleans.Features.Online;
-using ErrorCode = MlOps.Orleans.Common.ErrorCode;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features;
+using MlOps.Orleans.Contracts.Features.Materialization;
+using MlOps.Orleans.Contracts.Features.Online;
+using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 
 namespace MlOps.Orleans.Gateway.Feast;
 

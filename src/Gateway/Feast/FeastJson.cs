@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Features;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Gateway.Feast;
 

@@ -1,8 +1,8 @@
 using Grpc.Core;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Features;
-using MlOps.Orleans.Features.Materialization;
-using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features;
+using MlOps.Orleans.Contracts.Features.Materialization;
+using MlOps.Orleans.Contracts.Features.Online;
 using Wire = MlOps.Orleans.Protos.Features.V1;
 
 namespace MlOps.Orleans.Gateway.Features;

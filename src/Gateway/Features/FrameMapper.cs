@@ -1,6 +1,6 @@
 using Google.Protobuf;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Features;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features;
 using Wire = MlOps.Orleans.Protos.Features.V1;
 
 namespace MlOps.Orleans.Gateway.Features;

@@ -1,5 +1,5 @@
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Features.Materialization;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features.Materialization;
 using Wire = MlOps.Orleans.Protos.Features.V1;
 
 namespace MlOps.Orleans.Gateway.Features;

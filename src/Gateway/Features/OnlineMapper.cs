@@ -1,4 +1,4 @@
-using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Contracts.Features.Online;
 using Wire = MlOps.Orleans.Protos.Features.V1;
 
 namespace MlOps.Orleans.Gateway.Features;

@@ -1,4 +1,4 @@
-using MlOps.Orleans.Features;
+using MlOps.Orleans.Contracts.Features;
 using Wire = MlOps.Orleans.Protos.Features.V1;
 
 namespace MlOps.Orleans.Gateway.Features;

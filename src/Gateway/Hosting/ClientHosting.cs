@@ -1,4 +1,4 @@
-using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Contracts.Features.Online;
 using MlOps.Orleans.Gateway.Artifacts;
 using MlOps.Orleans.Hosting;
 using MlOps.Orleans.Hosting.Clustering;

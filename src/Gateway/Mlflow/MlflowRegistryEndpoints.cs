@@ -1,5 +1,5 @@
 using MlOps.Orleans.Gateway.Registry;
-using MlOps.Orleans.Registry;
+using MlOps.Orleans.Contracts.Registry;
 
 namespace MlOps.Orleans.Gateway.Mlflow;
 

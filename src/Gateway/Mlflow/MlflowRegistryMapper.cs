@@ -1,6 +1,6 @@
 using System.Globalization;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Registry;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Registry;
 
 namespace MlOps.Orleans.Gateway.Mlflow;
 

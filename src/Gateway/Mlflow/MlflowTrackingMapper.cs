@@ -1,5 +1,5 @@
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Tracking;
 
 namespace MlOps.Orleans.Gateway.Mlflow;
 

@@ -1,5 +1,5 @@
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Registry;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Registry;
 
 namespace MlOps.Orleans.Gateway.Registry;
 

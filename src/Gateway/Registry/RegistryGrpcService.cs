@@ -1,9 +1,9 @@
 using Grpc.Core;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Gateway.Common;
 using MlOps.Orleans.Gateway.Tracking;
-using MlOps.Orleans.Registry;
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Registry;
+using MlOps.Orleans.Contracts.Tracking;
 using Wire = MlOps.Orleans.Protos.Registry.V1;
 
 namespace MlOps.Orleans.Gateway.Registry;

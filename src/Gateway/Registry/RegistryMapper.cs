@@ -1,5 +1,5 @@
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Registry;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Registry;
 using Wire = MlOps.Orleans.Protos.Registry.V1;
 
 namespace MlOps.Orleans.Gateway.Registry;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using MlOps.Orleans.Common;
-using ErrorCode = MlOps.Orleans.Common.ErrorCode;
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Common;
+using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
+using MlOps.Orleans.Contracts.Tracking;
 
 namespace MlOps.Orleans.Gateway.Tracking;
 

@@ -1,7 +1,7 @@
 using Grpc.Core;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Gateway.Common;
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Tracking;
 using Wire = MlOps.Orleans.Protos.Tracking.V1;
 
 namespace MlOps.Orleans.Gateway.Tracking;

@@ -1,6 +1,7 @@
-namespace MlOps.Orleans.Common;
+namespace MlOps.Orleans.Contracts.Common;
 
 /// <summary>Why a request was refused; every protocol surface maps it to its own status.</summary>
+[Alias("mlops.common.ErrorCode")]
 public enum ErrorCode
 {
     InvalidArgument = 1,

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Common;
+namespace MlOps.Orleans.Contracts.Common;
 
 /// <summary>
 /// A refusal that crosses grain boundaries intact: the code says what kind, the field names what was wrong.

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Common;
+namespace MlOps.Orleans.Contracts.Common;
 
 /// <summary>Stream provider and namespace names, shared by producers and subscribers.</summary>
 public static class StreamNames

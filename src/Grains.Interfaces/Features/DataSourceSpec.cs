@@ -1,6 +1,7 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>File format of a batch source.</summary>
+[Alias("mlops.features.SourceFormat")]
 public enum SourceFormat
 {
     Parquet = 0,

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>Why a definition was refused: the file, the object and the reason.</summary>
 [GenerateSerializer, Immutable]

@@ -1,5 +1,6 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
+[Alias("mlops.features.DefinitionKind")]
 public enum DefinitionKind
 {
     Entity = 1,
@@ -10,6 +11,7 @@ public enum DefinitionKind
 }
 
 /// <summary>What an apply does to one object.</summary>
+[Alias("mlops.features.PlanAction")]
 public enum PlanAction
 {
     Unchanged = 0,

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>
 /// One stored version of a definition. Versions are immutable except for metadata (description, tags, owner, online flag);

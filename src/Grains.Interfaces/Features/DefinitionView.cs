@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>A stored definition version with its spec decoded: an <see cref="EntitySpec"/>, <see cref="DataSourceSpec"/>,
 /// <see cref="FeatureViewSpec"/>, <see cref="OnDemandFeatureViewSpec"/> or <see cref="FeatureServiceSpec"/>.</summary>

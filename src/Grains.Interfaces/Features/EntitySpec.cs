@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>An entity: a name and the join keys (with their value types) that identify one instance of it.</summary>
 [GenerateSerializer, Immutable]

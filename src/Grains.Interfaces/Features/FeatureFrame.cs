@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>
 /// A column of typed values. Values are null or the CLR type of <see cref="Type"/>: int, long, float, double, bool, string,

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>Every definition of a workspace, as a declarative apply sees it.</summary>
 [GenerateSerializer, Immutable]

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>Some features of one view (all when <see cref="Features"/> is empty), optionally pinned to a version.</summary>
 [GenerateSerializer, Immutable]

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>
 /// The one mapping between <see cref="FeatureValueType"/>, its YAML/gRPC name, its CLR value type and its DuckDB SQL type,

@@ -1,6 +1,7 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>Value types of join keys, features and request fields; the same names are used in YAML, gRPC and Parquet.</summary>
+[Alias("mlops.features.FeatureValueType")]
 public enum FeatureValueType
 {
     Unspecified = 0,

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>
 /// A batch feature view. Rows come either straight from <see cref="Source"/> or from <see cref="Sql"/>, a DuckDB SELECT over the

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>A typed column: a join key, a feature, a request field or a source column.</summary>
 [GenerateSerializer, Immutable]

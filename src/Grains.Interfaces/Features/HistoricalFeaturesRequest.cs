@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>
 /// A point-in-time correct training set request. Entity rows come inline (<see cref="EntityRows"/>) or from a Parquet/CSV file

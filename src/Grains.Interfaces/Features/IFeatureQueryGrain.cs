@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>Reads of definitions and training sets over the catalog; stateless, one activation per silo core.</summary>
 [Alias("mlops.features.IFeatureQueryGrain")]

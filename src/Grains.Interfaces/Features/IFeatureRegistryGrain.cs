@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>
 /// The single writer of a workspace's feature definitions (keyed by workspace): one activation serializes applies, so a plan

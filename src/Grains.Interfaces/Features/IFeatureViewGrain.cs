@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>
 /// One feature view (keyed by name): its versions, decoded once and kept hot for retrieval. The registry grain tells it when an

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>
 /// Offline store work (stateless worker, so it runs on the silo that received the call, next to its DuckDB and cache folder):

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>One output of an on-demand view: its typed field and the expression that computes it.</summary>
 [GenerateSerializer, Immutable]

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Contracts.Features;
 
 /// <summary>One line of a plan: what would happen to one object, and why.</summary>
 [GenerateSerializer, Immutable]

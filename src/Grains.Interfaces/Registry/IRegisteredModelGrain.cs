@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Registry;
+namespace MlOps.Orleans.Contracts.Registry;
 
 /// <summary>Single writer of one registered model and all its versions, keyed by an immutable id (renames move nothing).</summary>
 [Alias("mlops.registry.IRegisteredModelGrain")]

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Registry;
+namespace MlOps.Orleans.Contracts.Registry;
 
 /// <summary>Registry searches and name lookups over the catalog; a stateless worker on every silo.</summary>
 [Alias("mlops.registry.IRegistryQueryGrain")]

@@ -1,6 +1,6 @@
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Tracking;
 
-namespace MlOps.Orleans.Registry;
+namespace MlOps.Orleans.Contracts.Registry;
 
 /// <summary>
 /// Where a model version came from: the version, the run that produced it (with its dataset inputs and code version

@@ -1,7 +1,7 @@
 using System.Globalization;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 
-namespace MlOps.Orleans.Registry;
+namespace MlOps.Orleans.Contracts.Registry;
 
 /// <summary><c>models:/&lt;name&gt;/&lt;version&gt;</c> or <c>models:/&lt;name&gt;@&lt;alias&gt;</c>, accepted wherever a model is referenced.</summary>
 public sealed record ModelUri(string Name, long? Version, string? Alias)

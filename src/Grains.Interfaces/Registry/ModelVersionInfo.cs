@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Registry;
+namespace MlOps.Orleans.Contracts.Registry;
 
 /// <summary>One immutable version of a registered model; only its description, stage, tags and aliases change.</summary>
 [GenerateSerializer, Immutable]

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Registry;
+namespace MlOps.Orleans.Contracts.Registry;
 
 /// <summary>A registered model: its name (which may change), tags, aliases and newest version per stage.</summary>
 [GenerateSerializer, Immutable]

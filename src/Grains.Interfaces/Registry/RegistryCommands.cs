@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Registry;
+namespace MlOps.Orleans.Contracts.Registry;
 
 /// <summary>Creates a registered model under a new id chosen by the caller.</summary>
 [GenerateSerializer, Immutable]

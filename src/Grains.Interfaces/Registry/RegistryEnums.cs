@@ -1,6 +1,7 @@
-namespace MlOps.Orleans.Registry;
+namespace MlOps.Orleans.Contracts.Registry;
 
 /// <summary>Registration outcome of a model version.</summary>
+[Alias("mlops.registry.ModelVersionStatus")]
 public enum ModelVersionStatus
 {
     PendingRegistration = 1,
@@ -9,6 +10,7 @@ public enum ModelVersionStatus
 }
 
 /// <summary>MLflow's legacy stages; aliases are the modern way to point at a version.</summary>
+[Alias("mlops.registry.ModelStage")]
 public enum ModelStage
 {
     None = 0,
@@ -18,6 +20,7 @@ public enum ModelStage
 }
 
 /// <summary>What a promotion did.</summary>
+[Alias("mlops.registry.PromotionDecision")]
 public enum PromotionDecision
 {
     Promoted = 1,

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Registry;
+namespace MlOps.Orleans.Contracts.Registry;
 
 /// <summary>A registered-model search: MLflow's grammar over name and tags.</summary>
 [GenerateSerializer, Immutable]

@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Tracking;
 
-namespace MlOps.Orleans.Registry;
+namespace MlOps.Orleans.Contracts.Registry;
 
 /// <summary>The one place that decides whether registry input is acceptable; every protocol goes through the grain that calls it.</summary>
 public static partial class RegistryValidation

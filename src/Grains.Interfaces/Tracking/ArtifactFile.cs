@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Contracts.Tracking;
 
 /// <summary>A file stored under a run's artifact root: its relative path, size and content digest.</summary>
 [GenerateSerializer, Immutable]

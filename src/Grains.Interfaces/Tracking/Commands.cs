@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Contracts.Tracking;
 
 /// <summary>Creates an experiment with a new id chosen by the caller.</summary>
 [GenerateSerializer, Immutable]

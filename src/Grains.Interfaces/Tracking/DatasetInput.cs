@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Contracts.Tracking;
 
 /// <summary>A dataset a run consumed; identified within the run by (name, digest).</summary>
 [GenerateSerializer, Immutable]

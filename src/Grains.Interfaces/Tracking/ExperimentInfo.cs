@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Contracts.Tracking;
 
 /// <summary>An experiment as clients see it.</summary>
 [GenerateSerializer, Immutable]

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Contracts.Tracking;
 
 /// <summary>Single writer of one experiment, keyed by its immutable int64 id (as a string).</summary>
 [Alias("mlops.tracking.IExperimentGrain")]

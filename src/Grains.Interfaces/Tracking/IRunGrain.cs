@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Contracts.Tracking;
 
 /// <summary>Single writer of one run, keyed by its 32-hex-character id.</summary>
 [Alias("mlops.tracking.IRunGrain")]

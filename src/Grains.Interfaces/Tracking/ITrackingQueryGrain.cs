@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Contracts.Tracking;
 
 /// <summary>Catalog searches and name lookups; a stateless worker on every silo.</summary>
 [Alias("mlops.tracking.ITrackingQueryGrain")]

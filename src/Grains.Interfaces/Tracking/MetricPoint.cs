@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Contracts.Tracking;
 
 /// <summary>One metric observation. Value may be NaN or infinite; timestamp is Unix milliseconds.</summary>
 [GenerateSerializer, Immutable]

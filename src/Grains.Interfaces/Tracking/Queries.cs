@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Contracts.Tracking;
 
 /// <summary>A metric history read: a step range, paged or downsampled.</summary>
 [GenerateSerializer, Immutable]

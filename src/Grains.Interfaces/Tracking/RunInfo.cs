@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Contracts.Tracking;
 
 /// <summary>A run's identity and lifecycle, without its data.</summary>
 [GenerateSerializer, Immutable]

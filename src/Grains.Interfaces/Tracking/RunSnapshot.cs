@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Contracts.Tracking;
 
 /// <summary>A run with its params, tags, latest metrics and inputs.</summary>
 [GenerateSerializer, Immutable]

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Contracts.Tracking;
 
 /// <summary>
 /// Points accepted by a run in one durable write, in sequence order; published on <c>metrics/&lt;runId&gt;</c>. A large

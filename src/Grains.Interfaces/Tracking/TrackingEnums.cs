@@ -1,6 +1,7 @@
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Contracts.Tracking;
 
 /// <summary>Soft-delete state shared by experiments and runs.</summary>
+[Alias("mlops.tracking.LifecycleStage")]
 public enum LifecycleStage
 {
     Active = 1,
@@ -8,6 +9,7 @@ public enum LifecycleStage
 }
 
 /// <summary>Run status, numbered like the protobuf enum.</summary>
+[Alias("mlops.tracking.RunStatus")]
 public enum RunStatus
 {
     Running = 1,
@@ -18,6 +20,7 @@ public enum RunStatus
 }
 
 /// <summary>Which lifecycle stages a search returns.</summary>
+[Alias("mlops.tracking.ViewType")]
 public enum ViewType
 {
     ActiveOnly = 0,

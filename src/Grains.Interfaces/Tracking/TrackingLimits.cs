@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Contracts.Tracking;
 
 /// <summary>MLflow's limits, enforced identically by every protocol surface.</summary>
 public static class TrackingLimits

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Contracts.Tracking;
 
 /// <summary>The one place that decides whether tracking input is acceptable; grains call it before any write.</summary>
 public static partial class TrackingValidation

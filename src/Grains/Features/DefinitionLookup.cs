@@ -1,7 +1,8 @@
 using MlOps.Orleans.Catalog.Features;
 using MlOps.Orleans.Features.Definitions;
+using MlOps.Orleans.Contracts.Features;
 
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Grains.Features;
 
 /// <summary>
 /// Definitions read for one request, each decoded once: a request names the same view many times. Feature views come from

@@ -1,9 +1,10 @@
 using MlOps.Orleans.Catalog.Features;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Features.Definitions;
 using Orleans.Concurrency;
+using MlOps.Orleans.Contracts.Features;
 
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Grains.Features;
 
 /// <summary>Definition and training-set reads over the catalog; no state, one activation per silo core.</summary>
 [StatelessWorker]

@@ -1,13 +1,15 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using MlOps.Orleans.Catalog.Features;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Features.Definitions;
 using MlOps.Orleans.Features.Offline;
-using MlOps.Orleans.Features.Online;
-using MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Contracts.Features.Online;
+using MlOps.Orleans.Features.Online.Retrieval;
+using MlOps.Orleans.Contracts.Features;
+using MlOps.Orleans.Features.Online.Store;
 
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Grains.Features;
 
 /// <summary>
 /// Plans and applies a workspace's whole feature repository. Being one activation per workspace serializes applies; the catalog's

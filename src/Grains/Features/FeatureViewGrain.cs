@@ -1,8 +1,9 @@
 using MlOps.Orleans.Catalog.Features;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Features.Definitions;
+using MlOps.Orleans.Contracts.Features;
 
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Grains.Features;
 
 /// <summary>
 /// One feature view: its versions decoded once and kept while the activation lives. Only an apply changes a stored version

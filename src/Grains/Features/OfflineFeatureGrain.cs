@@ -3,15 +3,16 @@ using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using MlOps.Orleans.Artifacts;
 using MlOps.Orleans.Catalog.Features;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Features.Offline;
 using MlOps.Orleans.Features.Push;
 using MlOps.Orleans.Features.Retrieval;
 using MlOps.Orleans.Features.Transforms;
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Tracking;
 using Orleans.Concurrency;
+using MlOps.Orleans.Contracts.Features;
 
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Grains.Features;
 
 /// <summary>
 /// Offline pushes and training sets on the silo that took the call. Training sets are content-addressed: the Parquet file is

@@ -1,8 +1,9 @@
 using MlOps.Orleans.Artifacts;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Tracking;
+using MlOps.Orleans.Contracts.Registry;
 
-namespace MlOps.Orleans.Registry;
+namespace MlOps.Orleans.Grains.Registry;
 
 /// <summary>
 /// A parsed version source. Only references into the artifact store are accepted; a server path, a URL or any other

@@ -1,6 +1,7 @@
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Registry;
 
-namespace MlOps.Orleans.Registry;
+namespace MlOps.Orleans.Grains.Registry;
 
 /// <summary>The promotion rule, free of I/O: a newer model is not a better one, the metric decides.</summary>
 internal static class Promotion

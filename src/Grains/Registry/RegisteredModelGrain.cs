@@ -1,11 +1,12 @@
 using MlOps.Orleans.Artifacts;
 using MlOps.Orleans.Catalog.Registry;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Tracking;
 using Orleans.Runtime;
-using ErrorCode = MlOps.Orleans.Common.ErrorCode;
+using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
+using MlOps.Orleans.Contracts.Registry;
 
-namespace MlOps.Orleans.Registry;
+namespace MlOps.Orleans.Grains.Registry;
 
 /// <summary>
 /// Single writer of one registered model and its versions. Version numbers come from this grain alone and are guarded by

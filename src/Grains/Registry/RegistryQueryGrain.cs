@@ -1,7 +1,8 @@
 using MlOps.Orleans.Catalog.Registry;
 using Orleans.Concurrency;
+using MlOps.Orleans.Contracts.Registry;
 
-namespace MlOps.Orleans.Registry;
+namespace MlOps.Orleans.Grains.Registry;
 
 /// <summary>Registry reads over the catalog; no state, one activation per silo core.</summary>
 [StatelessWorker]

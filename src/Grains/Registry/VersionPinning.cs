@@ -4,7 +4,7 @@ using MlOps.Orleans.Artifacts;
 using MlOps.Orleans.Catalog.Registry;
 using MlOps.Orleans.Models;
 
-namespace MlOps.Orleans.Registry;
+namespace MlOps.Orleans.Grains.Registry;
 
 /// <summary>
 /// Pins a version's artifacts: copies them under the version's own key, hashes the copy (so the digest describes what

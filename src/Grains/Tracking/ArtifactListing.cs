@@ -1,6 +1,7 @@
 using MlOps.Orleans.Catalog.Tracking;
+using MlOps.Orleans.Contracts.Tracking;
 
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Grains.Tracking;
 
 /// <summary>Directory views over the flat list of recorded artifact paths.</summary>
 internal static class ArtifactListing

@@ -1,7 +1,8 @@
 using MlOps.Orleans.Catalog.Tracking;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Tracking;
 
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Grains.Tracking;
 
 /// <summary>Single writer of one experiment: validates, writes through to the catalog, then updates its view.</summary>
 public sealed class ExperimentGrain(ITrackingStore store) : Grain, IExperimentGrain

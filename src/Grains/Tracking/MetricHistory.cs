@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using MlOps.Orleans.Catalog.Tracking;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Tracking;
 
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Grains.Tracking;
 
 /// <summary>Metric history reads: pages ordered by (step, timestamp), or a chart-sized downsample.</summary>
 internal static class MetricHistory

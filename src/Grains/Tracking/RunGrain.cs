@@ -1,9 +1,10 @@
 using MlOps.Orleans.Catalog.Tracking;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 using Orleans.Runtime;
 using Orleans.Streams;
+using MlOps.Orleans.Contracts.Tracking;
 
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Grains.Tracking;
 
 /// <summary>
 /// Single writer of one run. Every mutation is validated against the in-memory state, committed to the catalog in one

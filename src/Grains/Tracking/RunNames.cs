@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Grains.Tracking;
 
 /// <summary>Readable default run names ("bold-fox-417") like MLflow's, derived from the run id so a retry gets the same one.</summary>
 internal static class RunNames

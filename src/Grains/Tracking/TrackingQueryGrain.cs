@@ -1,7 +1,8 @@
 using MlOps.Orleans.Catalog.Tracking;
 using Orleans.Concurrency;
+using MlOps.Orleans.Contracts.Tracking;
 
-namespace MlOps.Orleans.Tracking;
+namespace MlOps.Orleans.Grains.Tracking;
 
 /// <summary>Catalog reads that span many experiments or runs; one activation per silo core, no state.</summary>
 [StatelessWorker]

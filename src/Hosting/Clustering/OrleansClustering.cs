@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 using Orleans.Configuration;
 using Orleans.Hosting;
 

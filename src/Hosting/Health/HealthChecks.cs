@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Tracking;
 
 namespace MlOps.Orleans.Hosting.Health;
 
@@ -40,7 +40,7 @@ internal sealed class OnlineStoreCheck(IGrainFactory grains) : IHealthCheck
     {
         try
         {
-            var status = await grains.GetGrain<MlOps.Orleans.Features.Online.IOnlineFeatureGrain>(0).Status().WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+            var status = await grains.GetGrain<MlOps.Orleans.Contracts.Features.Online.IOnlineFeatureGrain>(0).Status().WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
             var data = new Dictionary<string, object> { ["reachable"] = status.Reachable, ["has_data"] = status.HasData, ["live_views"] = status.LiveViews };
             if (!status.Reachable) return HealthCheckResult.Unhealthy($"online store unreachable: {status.Detail}", data: data);
             return status.HasData

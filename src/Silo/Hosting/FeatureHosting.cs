@@ -1,9 +1,10 @@
-using MlOps.Orleans.Features;
 using MlOps.Orleans.Features.Offline;
-using MlOps.Orleans.Features.Online;
-using MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Contracts.Features.Online;
+using MlOps.Orleans.Features.Online.Retrieval;
 using MlOps.Orleans.Hosting;
 using MlOps.Orleans.Hosting.Settings;
+using MlOps.Orleans.Features.Online.Store;
+using MlOps.Orleans.Grains.Features.Online;
 
 namespace MlOps.Orleans.Silo.Hosting;
 

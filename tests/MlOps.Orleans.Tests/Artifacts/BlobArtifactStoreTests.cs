@@ -2,8 +2,8 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using MlOps.Orleans.Artifacts;
 using MlOps.Orleans.Artifacts.Blob;
-using MlOps.Orleans.Common;
-using ErrorCode = MlOps.Orleans.Common.ErrorCode;
+using MlOps.Orleans.Contracts.Common;
+using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 
 namespace MlOps.Orleans.Tests.Artifacts;
 

@@ -1,7 +1,7 @@
 using MlOps.Orleans.Artifacts;
 using MlOps.Orleans.Artifacts.Local;
-using MlOps.Orleans.Common;
-using ErrorCode = MlOps.Orleans.Common.ErrorCode;
+using MlOps.Orleans.Contracts.Common;
+using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 
 namespace MlOps.Orleans.Tests.Artifacts;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MlOps.Orleans.Catalog.Postgres;
 using MlOps.Orleans.Catalog.Tracking;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Hosting.Clustering;
 using MlOps.Orleans.Tests.Infrastructure;
 using Orleans.Hosting;

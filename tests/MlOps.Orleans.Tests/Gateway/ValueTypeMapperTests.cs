@@ -1,4 +1,4 @@
-using MlOps.Orleans.Features;
+using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Gateway.Features;
 using Wire = MlOps.Orleans.Protos.Features.V1;
 

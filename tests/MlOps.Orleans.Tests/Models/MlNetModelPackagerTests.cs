@@ -1,9 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Models;
-using ErrorCode = MlOps.Orleans.Common.ErrorCode;
+using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 
 namespace MlOps.Orleans.Tests.Models;
 

@@ -1,10 +1,10 @@
 using System.Reflection;
 using Google.Protobuf.Reflection;
-using MlOps.Orleans.Features;
-using MlOps.Orleans.Features.Materialization;
-using MlOps.Orleans.Features.Online;
-using MlOps.Orleans.Registry;
-using MlOps.Orleans.Tracking;
+using MlOps.Orleans.Contracts.Features;
+using MlOps.Orleans.Contracts.Features.Materialization;
+using MlOps.Orleans.Contracts.Features.Online;
+using MlOps.Orleans.Contracts.Registry;
+using MlOps.Orleans.Contracts.Tracking;
 using ProtoFeatures = MlOps.Orleans.Protos.Features.V1;
 using ProtoRegistry = MlOps.Orleans.Protos.Registry.V1;
 using ProtoTracking = MlOps.Orleans.Protos.Tracking.V1;
@@ -40,9 +40,7 @@ internal static class ContractEnumsSection
     public static void Write(SnapshotWriter writer, WireTypeNames names)
     {
         writer.Section("contract enums (number = member; Orleans writes the number)");
-        var reachable = WireContracts.ReachableTypes();
-        var enums = WireAssemblies.Types()
-            .Where(t => t.IsEnum && (t.IsDefined(typeof(GenerateSerializerAttribute), inherit: false) || reachable.Contains(t)))
+        var enums = WireContracts.ContractEnums
             .Select(t => (Type: t, Identity: names.Of(t)))
             .OrderBy(e => e.Identity, StringComparer.Ordinal);
         foreach (var (type, identity) in enums)

@@ -1,5 +1,5 @@
 using System.Reflection;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 
 namespace MlOps.Orleans.Tests.WireFormat;
 

@@ -30,6 +30,9 @@ internal static class WireContracts
         .ToList();
 
     /// <summary>The [Id(n)] members of a type, declared on the type itself (a base type's members are its own codec's business).</summary>
+    /// <summary>Enums that are serializer types or appear in a contract member: their numbers travel, their names may too (boxed).</summary>
+    public static IReadOnlyList<Type> ContractEnums { get; } = FindContractEnums();
+
     public static IEnumerable<(uint Id, string Name, Type Type)> IdMembers(Type type) =>
         type.GetFields(Declared).Select(f => (Member: (MemberInfo)f, Type: f.FieldType))
             .Concat(type.GetProperties(Declared).Select(p => (Member: (MemberInfo)p, Type: p.PropertyType)))
@@ -60,5 +63,13 @@ internal static class WireContracts
         }
 
         return seen;
+    }
+
+    private static List<Type> FindContractEnums()
+    {
+        var reachable = ReachableTypes();
+        return WireAssemblies.Types()
+            .Where(t => t.IsEnum && (t.IsDefined(typeof(GenerateSerializerAttribute), inherit: false) || reachable.Contains(t)))
+            .ToList();
     }
 }

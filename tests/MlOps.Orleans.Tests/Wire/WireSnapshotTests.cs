@@ -42,9 +42,9 @@ public sealed partial class WireSnapshotTests
     }
 
     [Fact]
-    public void Every_serializer_type_and_grain_interface_has_a_namespaced_alias()
+    public void Every_serializer_type_contract_enum_and_grain_interface_has_a_namespaced_alias()
     {
-        var contracts = WireContracts.SerializerTypes.Concat(WireContracts.GrainInterfaces).Distinct();
+        var contracts = WireContracts.SerializerTypes.Concat(WireContracts.ContractEnums).Concat(WireContracts.GrainInterfaces).Distinct();
         var offenders = contracts
             .Select(t => (Type: t, Alias: WireTypeNames.AliasOf(t)))
             .Where(c => !IsNamespacedAlias(c.Type, c.Alias) && !WithoutAliasAllowed.Contains(c.Type.FullName!))

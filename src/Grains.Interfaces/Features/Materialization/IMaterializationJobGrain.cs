@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace MlOps.Orleans.Features.Materialization;
+namespace MlOps.Orleans.Contracts.Features.Materialization;
 
 /// <summary>
 /// One materialization job (key: the job id, chosen by the caller, e.g. <see cref="MaterializationJobs.NewId"/>). It validates

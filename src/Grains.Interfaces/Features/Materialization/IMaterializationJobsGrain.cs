@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Materialization;
+namespace MlOps.Orleans.Contracts.Features.Materialization;
 
 /// <summary>Listing of materialization jobs from the catalog (stateless: runs on the silo that takes the call).</summary>
 [Alias("mlops.features.materialization.IMaterializationJobsGrain")]

@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace MlOps.Orleans.Features.Materialization;
+namespace MlOps.Orleans.Contracts.Features.Materialization;
 
 /// <summary>
 /// One key-range partition of a job (key <c>"&lt;job&gt;/&lt;part&gt;"</c>, randomly placed so partitions spread over the

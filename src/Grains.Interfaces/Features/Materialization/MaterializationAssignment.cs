@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Materialization;
+namespace MlOps.Orleans.Contracts.Features.Materialization;
 
 /// <summary>What one worker does: partition <see cref="Part"/> of <see cref="Parts"/> (by hash of the join keys) of every view, in order.</summary>
 [GenerateSerializer, Immutable]

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Materialization;
+namespace MlOps.Orleans.Contracts.Features.Materialization;
 
 /// <summary>A materialization job as its coordinator (or, for a listing, the catalog) knows it.</summary>
 /// <param name="JobId">The job grain's key.</param>

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Materialization;
+namespace MlOps.Orleans.Contracts.Features.Materialization;
 
 /// <summary>Naming of materialization grains.</summary>
 public static class MaterializationJobs

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Materialization;
+namespace MlOps.Orleans.Contracts.Features.Materialization;
 
 /// <summary>
 /// A worker's cumulative progress (so a lost report costs nothing and a recovered coordinator can rebuild its totals).

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Materialization;
+namespace MlOps.Orleans.Contracts.Features.Materialization;
 
 /// <summary>
 /// What to materialize: for each view, for each entity key, the latest row with event_ts in [start, end] (both inclusive)

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Materialization;
+namespace MlOps.Orleans.Contracts.Features.Materialization;
 
 /// <summary>One view of a job: its window and how far it got, summed over the job's partitions.</summary>
 /// <param name="View">The feature view.</param>

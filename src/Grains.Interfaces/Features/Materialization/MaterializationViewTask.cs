@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Materialization;
+namespace MlOps.Orleans.Contracts.Features.Materialization;
 
 /// <summary>
 /// One view of a worker's assignment, with the definitions it reads as they were when the job started (a later apply does not

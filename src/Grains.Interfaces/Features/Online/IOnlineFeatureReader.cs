@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Contracts.Features.Online;
 
 /// <summary>
 /// Online retrieval as the gateway's handlers see it. On a silo that also serves the endpoints it runs in process and calls the

@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Contracts.Features.Online;
 
 /// <summary>
 /// The hot rows of one shard of one entity key space (key <c>"&lt;keyspace&gt;/&lt;shard&gt;"</c>), for every online view keyed by

@@ -1,6 +1,7 @@
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Contracts.Features.Online;
 
 /// <summary>Feast's per-value statuses, with Feast's numbers.</summary>
+[Alias("mlops.features.FeatureStatus")]
 public enum FeatureStatus
 {
     Invalid = 0,
@@ -40,6 +41,7 @@ public sealed record OnlineFeatureColumn(
 public sealed record OnlineFeaturesResult([property: Id(0)] IReadOnlyList<OnlineFeatureColumn> Columns);
 
 /// <summary>Where pushed rows go.</summary>
+[Alias("mlops.features.PushTarget")]
 public enum PushTarget
 {
     Offline = 1,

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Contracts.Features.Online;
 
 /// <summary>
 /// One entity's row of one view: its timestamps and its feature values in <see cref="OnlineViewLayout.Features"/> order.

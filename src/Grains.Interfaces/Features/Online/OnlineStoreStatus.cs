@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Contracts.Features.Online;
 
 /// <summary>What a readiness probe needs from the online store.</summary>
 /// <param name="Reachable">The backend answered.</param>

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Contracts.Features.Online;
 
 /// <summary>
 /// The identity of one view version's online data. Versions of a view are immutable, so a breaking change gives a new key

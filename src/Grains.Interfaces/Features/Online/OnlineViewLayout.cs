@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Contracts.Features.Online;
 
 /// <summary>
 /// What a backend needs to know about one view version to store and decode its rows.

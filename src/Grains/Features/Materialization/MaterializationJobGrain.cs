@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using MlOps.Orleans.Catalog.Features;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features.Materialization;
 
-namespace MlOps.Orleans.Features.Materialization;
+namespace MlOps.Orleans.Grains.Features.Materialization;
 
 /// <summary>
 /// Coordinates one materialization job (see <see cref="IMaterializationJobGrain"/>). The job lives in the catalog: the

@@ -1,4 +1,5 @@
-namespace MlOps.Orleans.Features.Materialization;
+using MlOps.Orleans.Contracts.Features.Materialization;
+namespace MlOps.Orleans.Grains.Features.Materialization;
 
 /// <summary>
 /// What the coordinator keeps in the catalog (as JSON) so a new activation can take a running job up again: the request,

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using MlOps.Orleans.Catalog.Features;
 using Orleans.Concurrency;
+using MlOps.Orleans.Contracts.Features.Materialization;
 
-namespace MlOps.Orleans.Features.Materialization;
+namespace MlOps.Orleans.Grains.Features.Materialization;
 
 /// <summary>Lists jobs from the catalog on the silo that takes the call; figures of running jobs are as of their last heartbeat.</summary>
 [StatelessWorker]

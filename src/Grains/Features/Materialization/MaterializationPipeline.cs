@@ -1,8 +1,10 @@
 using System.Threading.Channels;
-using MlOps.Orleans.Features.Online;
-using MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Contracts.Features.Online;
+using MlOps.Orleans.Features.Online.Retrieval;
+using MlOps.Orleans.Contracts.Features.Materialization;
+using MlOps.Orleans.Features.Materialization;
 
-namespace MlOps.Orleans.Features.Materialization;
+namespace MlOps.Orleans.Grains.Features.Materialization;
 
 /// <summary>
 /// One view of one partition: DuckDB streams rows on its own thread into per-shard batches, a bounded channel carries full

@@ -1,9 +1,11 @@
 using MlOps.Orleans.Catalog.Features;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Features.Definitions;
-using MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Features.Online.Retrieval;
+using MlOps.Orleans.Contracts.Features.Materialization;
+using MlOps.Orleans.Contracts.Features;
 
-namespace MlOps.Orleans.Features.Materialization;
+namespace MlOps.Orleans.Grains.Features.Materialization;
 
 /// <summary>
 /// Checks a request and turns it into one task per view: the live version, its sources and entities as they are now, and

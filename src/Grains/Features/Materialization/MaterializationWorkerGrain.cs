@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Logging;
 using MlOps.Orleans.Artifacts;
-using MlOps.Orleans.Common;
+using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Features.Offline;
-using MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Features.Online.Retrieval;
 using Orleans.Placement;
+using MlOps.Orleans.Contracts.Features.Materialization;
+using MlOps.Orleans.Features.Materialization;
 
-namespace MlOps.Orleans.Features.Materialization;
+namespace MlOps.Orleans.Grains.Features.Materialization;
 
 /// <summary>
 /// Runs one partition of a job in the background of its activation (off the grain scheduler: DuckDB blocks), reporting

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Contracts.Features.Online;
 
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Grains.Features.Online;
 
 /// <summary>
 /// The shard grains active on this silo and their memory, so that online retrieval on the same silo answers from a shard's rows

@@ -1,12 +1,14 @@
 using MlOps.Orleans.Catalog.Features;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features.Online;
 using MlOps.Orleans.Features.Push;
 using MlOps.Orleans.Features.Retrieval;
-using MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Features.Online.Retrieval;
 using Orleans.Concurrency;
+using MlOps.Orleans.Contracts.Features;
+using MlOps.Orleans.Features.Online.Store;
 
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Grains.Features.Online;
 
 /// <summary>
 /// Online retrieval (for standalone gateways; see <see cref="OnlineFeatureReader"/>) and pushes on the silo that took the call.

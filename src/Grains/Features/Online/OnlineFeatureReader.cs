@@ -1,10 +1,12 @@
 using MlOps.Orleans.Catalog.Features;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features.Online;
 using MlOps.Orleans.Features.Retrieval;
-using MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Features.Online.Retrieval;
+using MlOps.Orleans.Contracts.Features;
+using MlOps.Orleans.Features.Online.Store;
 
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Grains.Features.Online;
 
 /// <summary>
 /// Online retrieval on the silo that took the request, outside any grain: the request is resolved once per definition-cache

@@ -1,10 +1,11 @@
-using MlOps.Orleans.Common;
-using ErrorCode = MlOps.Orleans.Common.ErrorCode;
-using MlOps.Orleans.Features.Online;
-using MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Contracts.Common;
+using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
+using MlOps.Orleans.Contracts.Features.Online;
+using MlOps.Orleans.Features.Online.Retrieval;
 using Orleans.Placement;
+using MlOps.Orleans.Features.Online.Store;
 
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Grains.Features.Online;
 
 /// <summary>
 /// One shard of one entity key space: serves reads from memory, reads misses through to the online store in one round trip,

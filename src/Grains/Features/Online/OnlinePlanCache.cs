@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Features.Online.Retrieval;
 
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Grains.Features.Online;
 
 /// <summary>
 /// Resolved online requests per silo, reused for <see cref="OnlineServingOptions.DefinitionCacheTime"/>: resolving reads the

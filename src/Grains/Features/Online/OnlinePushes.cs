@@ -1,9 +1,11 @@
 using MlOps.Orleans.Catalog.Features;
 using MlOps.Orleans.Features.Definitions;
-using MlOps.Orleans.Features.Online;
-using MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Contracts.Features.Online;
+using MlOps.Orleans.Features.Online.Retrieval;
+using MlOps.Orleans.Contracts.Features;
+using MlOps.Orleans.Features.Online.Store;
 
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Grains.Features.Online;
 
 /// <summary>A view a push source feeds, with how its rows are keyed online.</summary>
 public sealed record FedView(OnlineViewBinding Binding, bool Online)

@@ -1,7 +1,8 @@
-using MlOps.Orleans.Features.Online;
-using MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features.Online;
+using MlOps.Orleans.Features.Online.Retrieval;
 
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Grains.Features.Online;
 
 /// <summary>Fetched rows to Feast's column-major answer: values, statuses and event times, on-demand outputs computed last.</summary>
 internal static class OnlineResponseBuilder
@@ -53,7 +54,7 @@ internal static class OnlineResponseBuilder
         var missing = od.Inputs.Where((i, n) => i.View < 0 && requestColumns[n] is null).Select(i => i.RequestField).FirstOrDefault();
         if (missing is not null)
         {
-            throw Common.MlopsException.Invalid("request_context", $"on-demand view '{od.View.Spec.Name}' needs request field '{missing}'");
+            throw MlopsException.Invalid("request_context", $"on-demand view '{od.View.Spec.Name}' needs request field '{missing}'");
         }
         var outputs = od.Outputs.Select(_ => new object?[rows]).ToList();
         var inputs = new object?[od.Inputs.Count];

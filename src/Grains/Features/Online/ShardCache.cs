@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Contracts.Features.Online;
 
-namespace MlOps.Orleans.Features;
+namespace MlOps.Orleans.Grains.Features.Online;
 
 /// <summary>
 /// A shard's rows in memory, bounded: past the capacity an eighth of the entries is dropped (enumeration order), so eviction is

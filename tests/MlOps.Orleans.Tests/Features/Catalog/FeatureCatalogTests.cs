@@ -1,10 +1,10 @@
 using MlOps.Orleans.Catalog.Features;
 using MlOps.Orleans.Catalog.Postgres;
 using MlOps.Orleans.Catalog.Sqlite;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Features;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Tests.Infrastructure;
-using ErrorCode = MlOps.Orleans.Common.ErrorCode;
+using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 
 namespace MlOps.Orleans.Tests.Features.Catalog;
 

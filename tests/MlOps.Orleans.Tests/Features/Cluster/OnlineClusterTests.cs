@@ -1,6 +1,6 @@
-using MlOps.Orleans.Features;
-using MlOps.Orleans.Features.Online;
-using MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Contracts.Features;
+using MlOps.Orleans.Contracts.Features.Online;
+using MlOps.Orleans.Features.Online.Retrieval;
 using MlOps.Orleans.Tests.Features.Serving;
 
 namespace MlOps.Orleans.Tests.Features.Cluster;

@@ -1,5 +1,5 @@
 using System.Text;
-using MlOps.Orleans.Features;
+using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Definitions;
 
 namespace MlOps.Orleans.Tests.Features.Definitions;

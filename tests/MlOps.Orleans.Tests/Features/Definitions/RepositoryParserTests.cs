@@ -1,4 +1,4 @@
-using MlOps.Orleans.Features;
+using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Definitions;
 
 namespace MlOps.Orleans.Tests.Features.Definitions;

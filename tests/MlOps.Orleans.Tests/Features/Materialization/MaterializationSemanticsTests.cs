@@ -1,5 +1,5 @@
-using MlOps.Orleans.Features;
-using MlOps.Orleans.Features.Materialization;
+using MlOps.Orleans.Contracts.Features;
+using MlOps.Orleans.Contracts.Features.Materialization;
 using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Features.Materialization;

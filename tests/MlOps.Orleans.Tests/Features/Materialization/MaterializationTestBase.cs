@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using MlOps.Orleans.Artifacts;
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Features.Materialization;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features.Materialization;
 using MlOps.Orleans.Tests.Infrastructure;
-using ErrorCode = MlOps.Orleans.Common.ErrorCode;
+using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 using Feat = MlOps.Orleans.Protos.Features.V1;
 
 namespace MlOps.Orleans.Tests.Features.Materialization;

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using MlOps.Orleans.Catalog.Features;
-using MlOps.Orleans.Features;
+using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Definitions;
-using MlOps.Orleans.Features.Online;
-using MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Contracts.Features.Online;
+using MlOps.Orleans.Features.Online.Retrieval;
+using MlOps.Orleans.Features.Online.Store;
 
 namespace MlOps.Orleans.Tests.Features.Materialization;
 

@@ -1,6 +1,6 @@
-using MlOps.Orleans.Features.Materialization;
+using MlOps.Orleans.Contracts.Features.Materialization;
 using MlOps.Orleans.Tests.Infrastructure;
-using ErrorCode = MlOps.Orleans.Common.ErrorCode;
+using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 
 namespace MlOps.Orleans.Tests.Features.Materialization;
 

@@ -1,11 +1,10 @@
 using System.Security.Cryptography;
 using Azure.Storage.Blobs;
 using MlOps.Orleans.Artifacts.Blob;
-using MlOps.Orleans.Features;
 using MlOps.Orleans.Features.Offline;
 using MlOps.Orleans.Tests.Artifacts;
 using static MlOps.Orleans.Tests.Features.Offline.Specs;
-using VT = MlOps.Orleans.Features.FeatureValueType;
+using VT = MlOps.Orleans.Contracts.Features.FeatureValueType;
 
 namespace MlOps.Orleans.Tests.Features.Offline;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using MlOps.Orleans.Artifacts;
 using MlOps.Orleans.Artifacts.Local;
-using MlOps.Orleans.Features;
+using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Offline;
 using Parquet;
 

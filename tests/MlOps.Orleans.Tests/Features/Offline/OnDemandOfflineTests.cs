@@ -1,8 +1,8 @@
-using MlOps.Orleans.Features;
+using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Offline;
 using MlOps.Orleans.Features.Transforms;
 using static MlOps.Orleans.Tests.Features.Offline.Specs;
-using VT = MlOps.Orleans.Features.FeatureValueType;
+using VT = MlOps.Orleans.Contracts.Features.FeatureValueType;
 
 namespace MlOps.Orleans.Tests.Features.Offline;
 
@@ -79,7 +79,7 @@ public sealed class OnDemandOfflineTests : IDisposable
             [new ViewSelection(view, 1, [])], [Source("x_src", "artifacts:data/x/*.parquet")], [PointInTimeScenario.Driver],
             onDemand: [new OnDemandSelection(compiled, [new SelectedFeature("out", "out")])]);
 
-        var e = await Assert.ThrowsAsync<MlOps.Orleans.Common.MlopsException>(() => _host.Store.GetHistoricalFeaturesAsync(job, _host.OutputPath(), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<MlOps.Orleans.Contracts.Common.MlopsException>(() => _host.Store.GetHistoricalFeaturesAsync(job, _host.OutputPath(), CancellationToken.None));
         Assert.Contains("'bonus'", e.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(_host.OutputPath()));
     }

@@ -1,7 +1,7 @@
-using MlOps.Orleans.Features;
+using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Offline;
 using static MlOps.Orleans.Tests.Features.Offline.Specs;
-using VT = MlOps.Orleans.Features.FeatureValueType;
+using VT = MlOps.Orleans.Contracts.Features.FeatureValueType;
 
 namespace MlOps.Orleans.Tests.Features.Offline;
 

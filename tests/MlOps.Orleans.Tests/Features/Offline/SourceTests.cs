@@ -1,9 +1,9 @@
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Features;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Offline;
 using static MlOps.Orleans.Tests.Features.Offline.Specs;
-using ErrorCode = MlOps.Orleans.Common.ErrorCode;
-using VT = MlOps.Orleans.Features.FeatureValueType;
+using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
+using VT = MlOps.Orleans.Contracts.Features.FeatureValueType;
 
 namespace MlOps.Orleans.Tests.Features.Offline;
 

@@ -1,4 +1,3 @@
-using MlOps.Orleans.Features;
 using Parquet;
 using Parquet.Schema;
 

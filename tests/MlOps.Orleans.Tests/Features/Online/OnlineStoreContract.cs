@@ -1,6 +1,6 @@
-using MlOps.Orleans.Features;
-using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Contracts.Features.Online;
 using static MlOps.Orleans.Tests.Features.Online.OnlineTestViews;
+using MlOps.Orleans.Features.Online.Store;
 
 namespace MlOps.Orleans.Tests.Features.Online;
 

@@ -1,5 +1,6 @@
-using MlOps.Orleans.Features;
-using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Contracts.Features;
+using MlOps.Orleans.Contracts.Features.Online;
+using MlOps.Orleans.Features.Online.Store;
 
 namespace MlOps.Orleans.Tests.Features.Online;
 

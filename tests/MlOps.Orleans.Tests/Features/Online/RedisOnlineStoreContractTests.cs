@@ -1,6 +1,7 @@
-using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Contracts.Features.Online;
 using StackExchange.Redis;
 using StackExchange.Redis.Profiling;
+using MlOps.Orleans.Features.Online.Store;
 
 namespace MlOps.Orleans.Tests.Features.Online;
 

@@ -1,6 +1,6 @@
-using MlOps.Orleans.Features.Online;
 using StackExchange.Redis;
 using static MlOps.Orleans.Tests.Features.Online.OnlineTestViews;
+using MlOps.Orleans.Features.Online.Store;
 
 namespace MlOps.Orleans.Tests.Features.Online;
 

@@ -1,4 +1,4 @@
-using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Features.Online.Store;
 
 namespace MlOps.Orleans.Tests.Features.Online;
 

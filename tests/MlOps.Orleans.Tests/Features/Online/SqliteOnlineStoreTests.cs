@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
-using MlOps.Orleans.Features.Online;
 using static MlOps.Orleans.Tests.Features.Online.OnlineTestViews;
+using MlOps.Orleans.Features.Online.Store;
 
 namespace MlOps.Orleans.Tests.Features.Online;
 

@@ -1,4 +1,4 @@
-using MlOps.Orleans.Features;
+using MlOps.Orleans.Contracts.Features;
 using static MlOps.Orleans.Tests.Features.Transforms.OnDemandTestViews;
 
 namespace MlOps.Orleans.Tests.Features.Transforms;

@@ -1,4 +1,4 @@
-using MlOps.Orleans.Features;
+using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Definitions;
 using MlOps.Orleans.Features.Transforms;
 using static MlOps.Orleans.Tests.Features.Transforms.OnDemandTestViews;

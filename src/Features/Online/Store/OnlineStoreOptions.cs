@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Features.Online.Store;
 
 /// <summary>Settings of the online store backends. The defaults suit a loopback or same-datacenter Redis.</summary>
 public sealed class OnlineStoreOptions

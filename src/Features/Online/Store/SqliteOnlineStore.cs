@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MlOps.Orleans.Contracts.Features.Online;
 
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Features.Online.Store;
 
 /// <summary>
 /// The embedded online store for the one-process mode: its own SQLite file (<c>online.db</c>) in WAL mode with
@@ -17,7 +18,7 @@ public sealed class SqliteOnlineStore : IOnlineStore
     private readonly OnlineStoreOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SqliteWriter _writer;
+    private readonly SqliteOnlineWriter _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentBag<SqliteReader> _readers = [];
     private readonly int _maxIdleReaders = Math.Max(2, Environment.ProcessorCount * 2);
@@ -31,7 +32,7 @@ public sealed class SqliteOnlineStore : IOnlineStore
         _options = options;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        _writer = new SqliteWriter(path, options.OperationTimeout);
+        _writer = new SqliteOnlineWriter(path, options.OperationTimeout);
         if (options.SweepInterval is { } interval)
         {
             _sweepTimer = _time.CreateTimer(_ => _ = SweepInBackgroundAsync(), null, interval, interval);

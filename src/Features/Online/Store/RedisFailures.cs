@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Features.Online.Store;
 
 /// <summary>
 /// Turns whatever StackExchange.Redis throws for "the server is not there right now" into

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Serving;
+namespace MlOps.Orleans.Features.Online.Retrieval;
 
 /// <summary>How online serving is partitioned and cached, from <c>Mlops:Online:*</c>.</summary>
 public sealed class OnlineServingOptions

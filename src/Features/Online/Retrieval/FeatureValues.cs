@@ -1,4 +1,5 @@
-namespace MlOps.Orleans.Features.Serving;
+using MlOps.Orleans.Contracts.Features;
+namespace MlOps.Orleans.Features.Online.Retrieval;
 
 /// <summary>Lossless widening of a value to a declared type, for request fields that arrive narrower than declared (JSON
 /// integers for a float64 field, int32 for int64); anything else is left as it is for the evaluator to refuse.</summary>

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Features.Online.Store;
 
 /// <summary>
 /// The Lua scripts of <see cref="RedisOnlineStore"/>. Scripts rather than MULTI or WATCH: the compare-and-set of newest-wins

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Features.Online.Store;
 
 /// <summary>What one bounded sweep step did.</summary>
 /// <param name="KeysDeleted">Rows (Redis keys) removed in this step.</param>

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Features.Online.Store;
 
 /// <summary>One encoded row ready for a backend: what newest-wins compares and when the row expires.</summary>
 /// <param name="ExpiresAtMs">Unix milliseconds after which the row is gone; <see cref="Never"/> for views without a ttl.</param>

@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Text;
+using MlOps.Orleans.Contracts.Features;
+using MlOps.Orleans.Contracts.Features.Online;
 
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Features.Online.Store;
 
 /// <summary>
 /// The binary form of one stored row, shared by the backends (layout in docs/online-store.md):

@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Features.Online.Store;
 
 /// <summary>
 /// The online store's backend could not be reached or did not answer in time. Callers map it to UNAVAILABLE; a write that

@@ -1,13 +1,14 @@
 using Microsoft.Data.Sqlite;
+using MlOps.Orleans.Contracts.Features.Online;
 
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Features.Online.Store;
 
 /// <summary>
 /// The one write connection of <see cref="SqliteOnlineStore"/> and its prepared statements. Not thread-safe: the store
 /// calls it under its write lock. Each method is one transaction, committed (and fsynced: synchronous=FULL) before it
 /// returns.
 /// </summary>
-internal sealed class SqliteWriter : IDisposable
+internal sealed class SqliteOnlineWriter : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _ensure;
@@ -16,7 +17,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteCommand _drop;
     private readonly SqliteCommand _queueDrop;
 
-    public SqliteWriter(string path, TimeSpan busyTimeout)
+    public SqliteOnlineWriter(string path, TimeSpan busyTimeout)
     {
         _connection = SqliteSchema.Open(path, busyTimeout);
         SqliteSchema.EnsureCreated(_connection);

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Features.Online.Store;
 
 /// <summary>SQLite errors that mean "cannot serve right now" (locked, disk trouble) rather than a bug, as
 /// <see cref="OnlineStoreUnavailableException"/>.</summary>

@@ -1,7 +1,8 @@
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features.Online;
+using MlOps.Orleans.Contracts.Features;
 
-namespace MlOps.Orleans.Features.Serving;
+namespace MlOps.Orleans.Features.Online.Retrieval;
 
 /// <summary>
 /// How one feature view version lives online: its layout (every feature of its schema, so any projection can be served) and the

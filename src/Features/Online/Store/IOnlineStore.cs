@@ -1,4 +1,5 @@
-namespace MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Contracts.Features.Online;
+namespace MlOps.Orleans.Features.Online.Store;
 
 /// <summary>
 /// The online store under the shard grains: the newest row per (view version, entity key), read by many views and many

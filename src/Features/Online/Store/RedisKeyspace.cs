@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using StackExchange.Redis;
+using MlOps.Orleans.Contracts.Features.Online;
 
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Features.Online.Store;
 
 /// <summary>
 /// Key names of <see cref="RedisOnlineStore"/> (see docs/online-store.md):

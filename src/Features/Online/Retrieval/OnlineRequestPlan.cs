@@ -1,9 +1,10 @@
-using MlOps.Orleans.Common;
-using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Features.Online;
 using MlOps.Orleans.Features.Retrieval;
 using MlOps.Orleans.Features.Transforms;
+using MlOps.Orleans.Contracts.Features;
 
-namespace MlOps.Orleans.Features.Serving;
+namespace MlOps.Orleans.Features.Online.Retrieval;
 
 /// <summary>A view of an online request: its binding and which of its features (by schema index) become which output columns.</summary>
 public sealed record PlannedView(OnlineViewBinding Binding, IReadOnlyList<int> Features, IReadOnlyList<string> OutputNames);

@@ -1,4 +1,5 @@
-namespace MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Contracts.Features.Online;
+namespace MlOps.Orleans.Features.Online.Store;
 
 /// <summary>
 /// A validated write batch: every row encoded (so a bad row fails the whole batch before anything is written), one row per

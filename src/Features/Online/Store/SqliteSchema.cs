@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Features.Online.Store;
 
 /// <summary>
 /// The embedded online store's own SQLite file (not the catalog's: its write rate and its fsync pattern are its own).

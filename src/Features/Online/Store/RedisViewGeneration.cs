@@ -1,6 +1,7 @@
 using StackExchange.Redis;
+using MlOps.Orleans.Contracts.Features.Online;
 
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Features.Online.Store;
 
 /// <summary>
 /// What this process believes about one view version in Redis: its meta field and, once seen, its generation. The belief is

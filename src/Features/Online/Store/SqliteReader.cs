@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
+using MlOps.Orleans.Contracts.Features.Online;
 
-namespace MlOps.Orleans.Features.Online;
+namespace MlOps.Orleans.Features.Online.Store;
 
 /// <summary>
 /// One read connection with its statements prepared once. WAL lets any number of these read while the writer commits;
