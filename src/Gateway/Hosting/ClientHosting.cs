@@ -10,6 +10,8 @@ public static class ClientHosting
 {
     public static WebApplicationBuilder AddMlopsClusterClient(this WebApplicationBuilder builder, MlopsOptions options)
     {
+        // Checked before anything is bound or contacted; the clustering call below says the same for any other caller.
+        if (!options.IsCluster) throw OrleansClustering.StandaloneClientNeedsCluster();
         builder.AddMlopsArtifacts(options);
         builder.MlopsSettings().Register(builder.Services);
         builder.Services.AddSingleton<IOnlineFeatureReader, GrainOnlineFeatureReader>();

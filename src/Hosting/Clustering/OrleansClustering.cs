@@ -44,8 +44,7 @@ public static class OrleansClustering
     /// <summary>A gateway process joins a cluster as a client; an embedded process has no separate client.</summary>
     public static IClientBuilder UseMlopsClustering(this IClientBuilder client, MlopsOptions options)
     {
-        if (!options.IsCluster)
-            throw new InvalidOperationException("A standalone gateway needs Mlops:Mode=Cluster and Mlops:Postgres; run src/Silo for the embedded platform");
+        if (!options.IsCluster) throw StandaloneClientNeedsCluster();
         ConfigureCluster(client.Services, options);
         client.UseAdoNetClustering(o =>
         {
@@ -55,6 +54,10 @@ public static class OrleansClustering
         client.AddMemoryStreams(StreamNames.Provider);
         return client;
     }
+
+    /// <summary>An embedded platform is one process; only a cluster has silos a separate client can join.</summary>
+    public static InvalidOperationException StandaloneClientNeedsCluster() =>
+        new("A standalone gateway needs Mlops:Mode=Cluster and Mlops:Postgres; run src/Silo for the embedded platform");
 
     public static ISiloBuilder AddMlopsStreams(this ISiloBuilder silo) =>
         silo.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigurePullingAgent(agent => agent.Configure(o =>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using MlOps.Orleans.Gateway.Hosting;
 using MlOps.Orleans.Hosting;
 using MlOps.Orleans.Hosting.Settings;
 using MlOps.Orleans.Silo.Hosting;
@@ -62,6 +63,17 @@ public sealed class SettingsBinderTests
         var resolved = provider.GetRequiredService<SampleSettings>();
 
         Assert.Equal((7, "derived"), (resolved.Count, resolved.Name));
+    }
+
+    [Fact]
+    public void A_standalone_gateway_outside_a_cluster_is_refused_naming_the_mode()
+    {
+        var builder = WebApplication.CreateBuilder();
+        var options = builder.AddMlopsDefaults([]);
+
+        var e = Assert.Throws<InvalidOperationException>(() => builder.AddMlopsClusterClient(options));
+
+        Assert.Contains("Mlops:Mode=Cluster", e.Message, StringComparison.Ordinal);
     }
 
     private sealed class SampleSettings
