@@ -14,7 +14,7 @@ public static class ClientHosting
         if (!options.IsCluster)
             throw new InvalidOperationException("A standalone gateway needs Mlops:Mode=Cluster and Mlops:Postgres; run src/Silo for the embedded platform");
         // The gateway lists silos from the membership table, so make sure it exists even when the gateway starts first.
-        PostgresCatalogStore.EnsureOrleansSchemaAsync(options.Postgres!).GetAwaiter().GetResult();
+        OrleansSchema.EnsureAsync(options.Postgres!).GetAwaiter().GetResult();
         builder.Services.AddMlopsArtifacts(builder.Configuration, options);
         builder.Services.AddSingleton<IOnlineFeatureReader, GrainOnlineFeatureReader>();
         builder.UseOrleansClient(client =>

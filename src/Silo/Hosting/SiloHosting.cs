@@ -17,15 +17,12 @@ public static class SiloHosting
 {
     public static async Task<WebApplicationBuilder> AddMlopsSiloAsync(this WebApplicationBuilder builder, MlopsOptions options)
     {
-        SqlCatalogStore store = options.IsCluster
-            ? await PostgresCatalogStore.OpenAsync(options.Postgres!)
-            : await SqliteCatalogStore.OpenAsync(Path.Combine(options.DataDir, "catalog.db"));
-        if (options.IsCluster) await PostgresCatalogStore.EnsureOrleansSchemaAsync(options.Postgres!);
-        // One catalog, one connection pool: each concern sees it through its own small interface.
-        builder.Services.AddSingleton<ITrackingStore>(store);
-        builder.Services.AddSingleton<IRegistryStore>(store);
-        builder.Services.AddSingleton<IFeatureCatalog>(store);
-        builder.Services.AddSingleton<IMaterializationCatalog>(store);
+        var catalog = options.IsCluster
+            ? await CatalogStores.OpenPostgresAsync(options.Postgres!)
+            : await CatalogStores.OpenSqliteAsync(Path.Combine(options.DataDir, "catalog.db"));
+        if (options.IsCluster) await OrleansSchema.EnsureAsync(options.Postgres!);
+        // One catalog, one connection pool (one SQLite writer): each concern sees it through its own small interface.
+        builder.Services.AddMlopsCatalog(catalog);
         builder.Services.AddMlopsArtifacts(builder.Configuration, options);
         builder.Services.AddMlopsFeatures(builder.Configuration, options);
         builder.UseOrleans(silo =>

@@ -2,8 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MlOps.Orleans.Artifacts;
 using MlOps.Orleans.Artifacts.Local;
-using MlOps.Orleans.Catalog.Features;
-using MlOps.Orleans.Catalog.Postgres;
+using MlOps.Orleans.Catalog;
 using MlOps.Orleans.Common;
 using MlOps.Orleans.Gateway.Hosting;
 using MlOps.Orleans.Silo.Hosting;
@@ -46,7 +45,8 @@ public sealed class OnlineClusterFixture : IAsyncLifetime
         {
             var catalog = silo.Configuration[CatalogKey]!;
             var data = silo.Configuration[DataKey]!;
-            silo.Services.AddSingleton<IFeatureCatalog>(_ => PostgresCatalogStore.OpenAsync(catalog).GetAwaiter().GetResult());
+            silo.Services.AddSingleton(_ => CatalogStores.OpenPostgresAsync(catalog).GetAwaiter().GetResult());
+            silo.Services.AddSingleton(sp => sp.GetRequiredService<CatalogStores>().Features);
             silo.Services.AddSingleton<IArtifactStore>(_ => new LocalArtifactStore(Path.Combine(data, "artifacts")));
             var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
