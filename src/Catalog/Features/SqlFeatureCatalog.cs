@@ -11,12 +11,13 @@ namespace MlOps.Orleans.Catalog.Features;
 public sealed class SqlFeatureCatalog(CatalogDatabase db) : IFeatureCatalog
 {
     private const string Workspace = CatalogDatabase.Workspace;
-    private readonly CatalogDatabase _db = db;
 
     private const string DefinitionColumns = "kind, name, version, digest, spec, created_at, updated_at, removed_at, revision";
 
     private const string DatasetColumns =
         "name, version, artifact_key, digest, row_count, size_bytes, schema, lineage, request, created_at";
+
+    private readonly CatalogDatabase _db = db;
 
     public async Task<long> CurrentRevisionAsync(CancellationToken ct = default)
     {

@@ -9,11 +9,12 @@ namespace MlOps.Orleans.Catalog.Features;
 public sealed class SqlMaterializationCatalog(CatalogDatabase db) : IMaterializationCatalog
 {
     private const string Workspace = CatalogDatabase.Workspace;
-    private readonly CatalogDatabase _db = db;
 
     private const string JobColumns = "job_id, status, error, state, created_at, finished_at, heartbeat_at";
 
     private static readonly int[] LiveStatuses = [(int)MaterializationStatus.Pending, (int)MaterializationStatus.Running];
+
+    private readonly CatalogDatabase _db = db;
 
     public async Task<MaterializationClaim> ClaimAsync(MaterializationJobRow job, IReadOnlyList<string> views, TimeSpan staleAfter,
         CancellationToken ct = default)

@@ -12,11 +12,12 @@ namespace MlOps.Orleans.Catalog.Registry;
 public sealed partial class SqlRegistryStore(CatalogDatabase db) : IRegistryStore
 {
     private const string Workspace = CatalogDatabase.Workspace;
-    private readonly CatalogDatabase _db = db;
 
     private const string VersionColumns =
         "v.model_id, v.version, v.creation_time, v.last_updated_time, v.user_id, v.stage, v.description, v.source, v.run_id, " +
         "v.run_link, v.status, v.status_message, v.storage_location, v.digest";
+
+    private readonly CatalogDatabase _db = db;
 
     public async Task<RegistryState?> LoadModelAsync(string modelId, CancellationToken ct = default)
     {

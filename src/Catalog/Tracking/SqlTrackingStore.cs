@@ -12,6 +12,10 @@ namespace MlOps.Orleans.Catalog.Tracking;
 public sealed partial class SqlTrackingStore(CatalogDatabase db) : ITrackingStore
 {
     private const string Workspace = CatalogDatabase.Workspace;
+
+    private const string ExperimentColumns =
+        "e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time";
+
     private readonly CatalogDatabase _db = db;
 
     public Task<bool> PingAsync(CancellationToken ct = default) => _db.PingAsync(ct);
@@ -32,9 +36,6 @@ public sealed partial class SqlTrackingStore(CatalogDatabase db) : ITrackingStor
 
     // NaN cannot be stored in SQLite's REAL, and PostgreSQL would sort it above every number: both store NULL.
     private static object? SearchableValue(double value) => double.IsNaN(value) ? null : value;
-
-    private const string ExperimentColumns =
-        "e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time";
 
     public async Task<ExperimentInfo?> LoadExperimentAsync(string experimentId, CancellationToken ct = default)
     {
