@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
-using MlOps.Orleans.Catalog.Migrations;
 using MlOps.Orleans.Catalog.Storage;
 
 namespace MlOps.Orleans.Catalog.Sqlite;
@@ -50,25 +49,6 @@ internal sealed class SqliteWriter : IAsyncDisposable
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(item), this);
         return item.Completion.Task;
     }
-
-    /// <summary>Applies pending migrations; BEGIN IMMEDIATE takes the file's write lock, so two processes cannot race.</summary>
-    public Task MigrateAsync(CancellationToken ct) => EnqueueAsync(async (c, tx, token) =>
-    {
-        await c.ExecAsync(tx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)", token).ConfigureAwait(false);
-        var applied = new HashSet<long>();
-        await using (var command = c.Command("SELECT version FROM schema_migrations", tx))
-        await using (var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(token).ConfigureAwait(false)) applied.Add(reader.GetInt64(0));
-        }
-        foreach (var m in Migration.Load("Sqlite").Where(m => !applied.Contains(m.Version)))
-        {
-            await c.ExecAsync(tx, m.Sql, token).ConfigureAwait(false);
-            await c.ExecAsync(tx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, @n, @t)", token,
-                ("@v", m.Version), ("@n", m.Name), ("@t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())).ConfigureAwait(false);
-        }
-        return 0;
-    }, ct);
 
     private async Task RunAsync()
     {

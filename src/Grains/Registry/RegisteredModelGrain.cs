@@ -185,7 +185,7 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
     public Task<IReadOnlyList<ModelVersionInfo>> GetLatestVersions(IReadOnlyList<ModelStage> stages)
     {
         var wanted = stages.Count == 0 ? null : stages.ToHashSet();
-        IReadOnlyList<ModelVersionInfo> latest = Catalog.SqlCatalogStore.LatestPerStage(Current.Versions.Values)
+        IReadOnlyList<ModelVersionInfo> latest = SqlRegistryStore.LatestPerStage(Current.Versions.Values)
             .Where(v => wanted is null || wanted.Contains(v.Stage)).Select(WithAliases).ToList();
         return Task.FromResult(latest);
     }
@@ -295,7 +295,7 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
         var s = Current;
         return new RegisteredModelInfo(ModelId, s.Model.Name, s.Model.Description, s.Model.CreationTime, s.Model.LastUpdatedTime, s.Model.UserId,
             new Dictionary<string, string>(s.Tags), new Dictionary<string, long>(s.Aliases),
-            Catalog.SqlCatalogStore.LatestPerStage(s.Versions.Values).Select(WithAliases).ToList());
+            SqlRegistryStore.LatestPerStage(s.Versions.Values).Select(WithAliases).ToList());
     }
 
     private async Task SaveVersion(ModelVersionInfo next)

@@ -1,9 +1,4 @@
 using MlOps.Orleans.Catalog;
-using MlOps.Orleans.Catalog.Features;
-using MlOps.Orleans.Catalog.Postgres;
-using MlOps.Orleans.Catalog.Registry;
-using MlOps.Orleans.Catalog.Sqlite;
-using MlOps.Orleans.Catalog.Tracking;
 using MlOps.Orleans.Gateway.Artifacts;
 using MlOps.Orleans.Hosting;
 using MlOps.Orleans.Hosting.Clustering;
@@ -19,15 +14,12 @@ public static class SiloHosting
         builder.Services.AddMlopsFeatures(builder.MlopsSettings(), options);
         // Every setting of the silo is checked, all problems named at once, before anything is opened.
         builder.MlopsSettings().Register(builder.Services);
-        SqlCatalogStore store = options.IsCluster
-            ? await PostgresCatalogStore.OpenAsync(options.Postgres!)
-            : await SqliteCatalogStore.OpenAsync(Path.Combine(options.DataDir, "catalog.db"));
+        var catalog = options.IsCluster
+            ? await CatalogStores.OpenPostgresAsync(options.Postgres!)
+            : await CatalogStores.OpenSqliteAsync(Path.Combine(options.DataDir, "catalog.db"));
         if (options.IsCluster) await OrleansSchema.EnsureAsync(options.Postgres!);
-        // One catalog, one connection pool: each concern sees it through its own small interface.
-        builder.Services.AddSingleton<ITrackingStore>(store);
-        builder.Services.AddSingleton<IRegistryStore>(store);
-        builder.Services.AddSingleton<IFeatureCatalog>(store);
-        builder.Services.AddSingleton<IMaterializationCatalog>(store);
+        // One catalog, one connection pool (one SQLite writer): each concern sees it through its own small interface.
+        builder.Services.AddMlopsCatalog(catalog);
         builder.UseOrleans(silo => silo.UseMlopsClustering(options));
         return builder;
     }

@@ -1,10 +1,8 @@
 using Microsoft.Data.Sqlite;
 using MlOps.Orleans.Catalog;
-using MlOps.Orleans.Catalog.Postgres;
-using MlOps.Orleans.Hosting.Clustering;
-using MlOps.Orleans.Catalog.Sqlite;
 using MlOps.Orleans.Tests.Infrastructure;
 using Npgsql;
+using MlOps.Orleans.Hosting.Clustering;
 
 namespace MlOps.Orleans.Tests.Catalog;
 
@@ -15,7 +13,7 @@ public sealed class MigrationTests
     public async Task Concurrent_postgres_starts_apply_every_migration_once()
     {
         var cs = await TestPostgres.CreateDatabaseAsync("mlops_migrate");
-        var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgresCatalogStore.OpenAsync(cs))));
+        var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => CatalogStores.OpenPostgresAsync(cs))));
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => OrleansSchema.EnsureAsync(cs))));
         await using var connection = new NpgsqlConnection(cs);
         await connection.OpenAsync();
@@ -28,7 +26,7 @@ public sealed class MigrationTests
             Assert.Equal(1L, reader.GetInt64(1));
         }
         Assert.Equal([1, 2, 3, 4, 5], versions);
-        Assert.Equal("Default", (await stores[0].LoadExperimentAsync("0"))!.Name);
+        Assert.Equal("Default", (await stores[0].Tracking.LoadExperimentAsync("0"))!.Name);
         foreach (var s in stores) await s.DisposeAsync();
     }
 
@@ -38,7 +36,7 @@ public sealed class MigrationTests
         var path = Path.Combine(Path.GetTempPath(), $"mlops-migrate-{Guid.NewGuid():N}.db");
         try
         {
-            var stores = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => SqliteCatalogStore.OpenAsync(path))));
+            var stores = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => CatalogStores.OpenSqliteAsync(path))));
             await using (var connection = new SqliteConnection($"Data Source={path}"))
             {
                 await connection.OpenAsync();

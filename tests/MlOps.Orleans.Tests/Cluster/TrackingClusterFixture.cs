@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using MlOps.Orleans.Catalog.Postgres;
-using MlOps.Orleans.Catalog.Tracking;
-using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Hosting.Clustering;
+using MlOps.Orleans.Catalog;
+using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Tests.Infrastructure;
 using Orleans.Hosting;
 using Orleans.TestingHost;
@@ -34,7 +33,8 @@ public sealed class TrackingClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             var catalog = silo.Configuration[CatalogKey]!;
-            silo.Services.AddSingleton<ITrackingStore>(_ => PostgresCatalogStore.OpenAsync(catalog).GetAwaiter().GetResult());
+            silo.Services.AddSingleton(_ => CatalogStores.OpenPostgresAsync(catalog).GetAwaiter().GetResult());
+            silo.Services.AddSingleton(sp => sp.GetRequiredService<CatalogStores>().Tracking);
             silo.AddMemoryGrainStorage(StreamNames.PubSubStore);
             silo.AddMlopsStreams();
         }

@@ -1,6 +1,5 @@
+using MlOps.Orleans.Catalog;
 using MlOps.Orleans.Catalog.Features;
-using MlOps.Orleans.Catalog.Postgres;
-using MlOps.Orleans.Catalog.Sqlite;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Tests.Infrastructure;
@@ -13,15 +12,15 @@ public sealed class FeatureCatalogTests
 {
     public static TheoryData<string> Backends => new() { "sqlite", "postgres" };
 
-    private static async Task<IAsyncDisposable> OpenAsync(string backend) => backend == "sqlite"
-        ? await SqliteCatalogStore.OpenAsync(Path.Combine(Path.GetTempPath(), $"mlops-features-{Guid.NewGuid():N}.db"))
-        : await PostgresCatalogStore.OpenAsync(await TestPostgres.CreateDatabaseAsync("mlops_features"));
+    private static async Task<CatalogStores> OpenAsync(string backend) => backend == "sqlite"
+        ? await CatalogStores.OpenSqliteAsync(Path.Combine(Path.GetTempPath(), $"mlops-features-{Guid.NewGuid():N}.db"))
+        : await CatalogStores.OpenPostgresAsync(await TestPostgres.CreateDatabaseAsync("mlops_features"));
 
     [Theory, MemberData(nameof(Backends))]
     public async Task Apply_writes_versions_atomically_and_refuses_a_stale_revision(string backend)
     {
         await using var store = await OpenAsync(backend);
-        var catalog = (IFeatureCatalog)store;
+        var catalog = store.Features;
         Assert.Equal(0, await catalog.CurrentRevisionAsync());
         var r1 = await catalog.ApplyDefinitionsAsync(0, [
             new DefinitionWrite(DefinitionKind.Entity, "driver", PlanAction.Create, 1, "d1", "{\"name\":\"driver\"}"),
@@ -68,7 +67,7 @@ public sealed class FeatureCatalogTests
     public async Task Training_sets_with_the_same_digest_are_one_version(string backend)
     {
         await using var store = await OpenAsync(backend);
-        var catalog = (IFeatureCatalog)store;
+        var catalog = store.Features;
         var candidate = new TrainingDatasetInfo("churn", 0, "feature-store/training-sets/churn/aa.parquet", "aa", 10, 100,
             [new FieldSpec("driver_id", FeatureValueType.Int64)], [new DefinitionRef(DefinitionKind.FeatureView, "stats", 2)], "{}", 1);
         var first = await catalog.AddTrainingDatasetAsync(candidate);

@@ -1,16 +1,15 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using MlOps.Orleans.Hosting.Clustering;
 using MlOps.Orleans.Artifacts;
 using MlOps.Orleans.Artifacts.Local;
-using MlOps.Orleans.Catalog.Features;
-using MlOps.Orleans.Catalog.Postgres;
+using MlOps.Orleans.Catalog;
 using MlOps.Orleans.Contracts.Common;
-using MlOps.Orleans.Hosting;
 using MlOps.Orleans.Silo.Hosting;
-using MlOps.Orleans.Hosting.Clustering;
 using MlOps.Orleans.Tests.Features.Online;
 using MlOps.Orleans.Tests.Infrastructure;
 using Orleans.TestingHost;
+using MlOps.Orleans.Hosting;
 
 namespace MlOps.Orleans.Tests.Features.Cluster;
 
@@ -47,7 +46,8 @@ public sealed class OnlineClusterFixture : IAsyncLifetime
         {
             var catalog = silo.Configuration[CatalogKey]!;
             var data = silo.Configuration[DataKey]!;
-            silo.Services.AddSingleton<IFeatureCatalog>(_ => PostgresCatalogStore.OpenAsync(catalog).GetAwaiter().GetResult());
+            silo.Services.AddSingleton(_ => CatalogStores.OpenPostgresAsync(catalog).GetAwaiter().GetResult());
+            silo.Services.AddSingleton(sp => sp.GetRequiredService<CatalogStores>().Features);
             silo.Services.AddSingleton<IArtifactStore>(_ => new LocalArtifactStore(Path.Combine(data, "artifacts")));
             var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {

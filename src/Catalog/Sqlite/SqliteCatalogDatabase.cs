@@ -1,35 +1,58 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
+using MlOps.Orleans.Catalog.Migrations;
+using MlOps.Orleans.Catalog.Storage;
 using MlOps.Orleans.Contracts.Tracking;
 
 namespace MlOps.Orleans.Catalog.Sqlite;
 
-/// <summary>The embedded catalog: one SQLite file in WAL mode, fsync on every commit, writes group-committed.</summary>
-public sealed class SqliteCatalogStore : SqlCatalogStore, IAsyncDisposable
+/// <summary>
+/// The embedded catalog: one SQLite file in WAL mode, fsync on every commit. Every store of the file writes through the
+/// one <see cref="SqliteWriter"/> (one write connection, one group commit); reads open pooled connections of their own.
+/// </summary>
+public sealed class SqliteCatalogDatabase : CatalogDatabase
 {
     private readonly string _connectionString;
     private readonly SqliteWriter _writer;
 
-    private SqliteCatalogStore(string connectionString, SqliteWriter writer)
+    private SqliteCatalogDatabase(string connectionString, SqliteWriter writer)
     {
         _connectionString = connectionString;
         _writer = writer;
     }
 
-    /// <summary>Opens (creating if needed) the catalog file, applies pending migrations and ensures experiment 0.</summary>
-    public static async Task<SqliteCatalogStore> OpenAsync(string path, CancellationToken ct = default)
+    /// <summary>Opens (creating if needed) the catalog file and applies pending migrations.</summary>
+    public static async Task<SqliteCatalogDatabase> OpenAsync(string path, CancellationToken ct = default)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var cs = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
         var writer = await SqliteWriter.StartAsync(cs, ct).ConfigureAwait(false);
-        await writer.MigrateAsync(ct).ConfigureAwait(false);
-        var store = new SqliteCatalogStore(cs, writer);
-        await store.EnsureDefaultExperimentAsync(ct).ConfigureAwait(false);
-        return store;
+        var database = new SqliteCatalogDatabase(cs, writer);
+        await database.MigrateAsync(ct).ConfigureAwait(false);
+        return database;
     }
 
-    protected override async Task<DbConnection> OpenReadAsync(CancellationToken ct)
+    /// <summary>Applies pending migrations; BEGIN IMMEDIATE takes the file's write lock, so two processes cannot race.</summary>
+    private Task MigrateAsync(CancellationToken ct) => _writer.EnqueueAsync(async (c, tx, token) =>
+    {
+        await c.ExecAsync(tx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)", token).ConfigureAwait(false);
+        var applied = new HashSet<long>();
+        await using (var command = c.Command("SELECT version FROM schema_migrations", tx))
+        await using (var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(token).ConfigureAwait(false)) applied.Add(reader.GetInt64(0));
+        }
+        foreach (var m in Migration.Load("Sqlite").Where(m => !applied.Contains(m.Version)))
+        {
+            await c.ExecAsync(tx, m.Sql, token).ConfigureAwait(false);
+            await c.ExecAsync(tx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, @n, @t)", token,
+                ("@v", m.Version), ("@n", m.Name), ("@t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+        }
+        return 0;
+    }, ct);
+
+    public override async Task<DbConnection> OpenReadAsync(CancellationToken ct)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct).ConfigureAwait(false);
@@ -37,12 +60,12 @@ public sealed class SqliteCatalogStore : SqlCatalogStore, IAsyncDisposable
         return connection;
     }
 
-    protected override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct) =>
+    public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct) =>
         _writer.EnqueueAsync(work, ct);
 
     // Bulk point inserts bypass ADO.NET's per-call overhead (parameter objects, type conversion, reader setup) and bind
     // through SQLite's C API on the same connection and transaction: the ingest path's dominant cost.
-    protected override Task<IReadOnlyList<SequencedMetric>> InsertMetricsAsync(DbConnection connection, DbTransaction transaction,
+    public override Task<IReadOnlyList<SequencedMetric>> InsertMetricsAsync(DbConnection connection, DbTransaction transaction,
         string runId, IReadOnlyList<SequencedMetric> metrics, CancellationToken ct)
     {
         var db = ((SqliteConnection)connection).Handle!;
@@ -76,10 +99,10 @@ public sealed class SqliteCatalogStore : SqlCatalogStore, IAsyncDisposable
         }
     }
 
-    protected override bool IsUniqueViolation(Exception exception) =>
+    public override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT
 
-    protected override string ILike(string left, string right) => $"lower({left}) LIKE lower({right})";
+    public override string ILike(string left, string right) => $"lower({left}) LIKE lower({right})";
 
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+    public override ValueTask DisposeAsync() => _writer.DisposeAsync();
 }

@@ -3,16 +3,43 @@ using MlOps.Orleans.Catalog.Storage;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Tracking;
 
-namespace MlOps.Orleans.Catalog;
+namespace MlOps.Orleans.Catalog.Tracking;
 
-public abstract partial class SqlCatalogStore
+/// <summary>
+/// The tracking catalog (experiments, runs, metrics, run artifacts) over a <see cref="CatalogDatabase"/>; its parts are
+/// experiments and artifacts here, runs in <c>SqlTrackingStore.Runs.cs</c>, searches in <c>SqlTrackingStore.Search.cs</c>.
+/// </summary>
+public sealed partial class SqlTrackingStore(CatalogDatabase db) : ITrackingStore
 {
+    private const string Workspace = CatalogDatabase.Workspace;
+
     private const string ExperimentColumns =
         "e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time";
 
+    private readonly CatalogDatabase _db = db;
+
+    public Task<bool> PingAsync(CancellationToken ct = default) => _db.PingAsync(ct);
+
+    /// <summary>Creates the <c>Default</c> experiment 0 that MLflow clients expect; a no-op when it exists.</summary>
+    public Task EnsureDefaultExperimentAsync(CancellationToken ct = default)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        return _db.WriteAsync(async (c, tx, token) => await c.ExecAsync(tx,
+            "INSERT INTO experiments (workspace, experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time) " +
+            "VALUES (@w, 0, 'Default', 'mlflow-artifacts:/0', 1, @now, @now) ON CONFLICT DO NOTHING", token,
+            ("@w", Workspace), ("@now", now)).ConfigureAwait(false), ct);
+    }
+
+    private static long ParseId(string id) => long.Parse(id, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string IdText(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // NaN cannot be stored in SQLite's REAL, and PostgreSQL would sort it above every number: both store NULL.
+    private static object? SearchableValue(double value) => double.IsNaN(value) ? null : value;
+
     public async Task<ExperimentInfo?> LoadExperimentAsync(string experimentId, CancellationToken ct = default)
     {
-        await using var connection = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var connection = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         var list = await ReadExperimentsAsync(connection, $"SELECT {ExperimentColumns} FROM experiments e WHERE e.workspace = @w AND e.experiment_id = @id",
             new[] { ("@w", (object?)Workspace), ("@id", ParseId(experimentId)) }, ct).ConfigureAwait(false);
         return list.Count == 0 ? null : list[0];
@@ -22,7 +49,7 @@ public abstract partial class SqlCatalogStore
     {
         try
         {
-            await WriteAsync(async (c, tx, token) =>
+            await _db.WriteAsync(async (c, tx, token) =>
             {
                 var id = ParseId(experiment.ExperimentId);
                 if (isNew)
@@ -51,7 +78,7 @@ public abstract partial class SqlCatalogStore
                 return 0;
             }, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsUniqueViolation(e))
+        catch (Exception e) when (_db.IsUniqueViolation(e))
         {
             throw MlopsException.Exists($"an experiment named '{experiment.Name}' already exists");
         }
@@ -59,7 +86,7 @@ public abstract partial class SqlCatalogStore
 
     public async Task<string?> FindExperimentIdAsync(string name, CancellationToken ct = default)
     {
-        await using var connection = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var connection = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         await using var command = connection.Command("SELECT experiment_id FROM experiments WHERE workspace = @w AND name = @n")
             .With(("@w", Workspace), ("@n", name));
         var result = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
@@ -90,4 +117,28 @@ public abstract partial class SqlCatalogStore
         }
         return rows.Select(r => new ExperimentInfo(IdText(r.Id), r.Name, r.Loc, (LifecycleStage)r.Stage, r.Created, r.Updated, tags[r.Id])).ToList();
     }
+
+    public Task RecordArtifactAsync(string runId, ArtifactFile file, CancellationToken ct = default) =>
+        _db.WriteAsync(async (c, tx, token) => await c.ExecAsync(tx,
+            "INSERT INTO run_artifacts (workspace, run_id, path, size, sha256, created_at) VALUES (@w, @r, @p, @s, @h, @t) " +
+            "ON CONFLICT (run_id, path) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256, created_at = excluded.created_at", token,
+            ("@w", Workspace), ("@r", runId), ("@p", file.Path), ("@s", file.Size), ("@h", file.Sha256), ("@t", file.CreatedAt)).ConfigureAwait(false), ct);
+
+    public async Task<IReadOnlyList<ArtifactFile>> ListArtifactsAsync(string runId, string prefix, CancellationToken ct = default)
+    {
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
+        // A range on the primary key rather than LIKE, so '%' and '_' in paths mean themselves.
+        await using var command = c.Command("SELECT path, size, sha256, created_at FROM run_artifacts WHERE workspace = @w AND run_id = @r " +
+            "AND path >= @lo AND path < @hi ORDER BY path").With(("@w", Workspace), ("@r", runId), ("@lo", prefix), ("@hi", prefix + "\uffff"));
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var result = new List<ArtifactFile>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            result.Add(new ArtifactFile(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3)));
+        return result;
+    }
+
+    public Task RemoveArtifactsAsync(string runId, string path, CancellationToken ct = default) =>
+        _db.WriteAsync(async (c, tx, token) => await c.ExecAsync(tx,
+            "DELETE FROM run_artifacts WHERE workspace = @w AND run_id = @r AND (path = @p OR (path >= @lo AND path < @hi))", token,
+            ("@w", Workspace), ("@r", runId), ("@p", path), ("@lo", path + "/"), ("@hi", path + "/\uffff")).ConfigureAwait(false), ct);
 }

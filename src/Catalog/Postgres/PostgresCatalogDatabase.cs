@@ -8,22 +8,24 @@ using NpgsqlTypes;
 namespace MlOps.Orleans.Catalog.Postgres;
 
 /// <summary>The cluster catalog on PostgreSQL; every silo shares it. Commits are durable with PostgreSQL's defaults.</summary>
-public sealed class PostgresCatalogStore : SqlCatalogStore, IAsyncDisposable
+public sealed class PostgresCatalogDatabase : CatalogDatabase
 {
-    // Any constant works; it only has to be the same for every silo running migrations.
-    private const long MigrationLockKey = 0x6D6C6F7073;
+    /// <summary>
+    /// The advisory lock that serializes schema changes across silos (catalog migrations, and the Orleans schema in Hosting uses the same key).
+    /// Any constant works; it only has to be the same for every silo running migrations.
+    /// </summary>
+    public const long MigrationLockKey = 0x6D6C6F7073;
     private readonly NpgsqlDataSource _dataSource;
 
-    private PostgresCatalogStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+    private PostgresCatalogDatabase(NpgsqlDataSource dataSource) => _dataSource = dataSource;
 
-    /// <summary>Connects, applies pending migrations (serialized across silos by an advisory lock) and ensures experiment 0.</summary>
-    public static async Task<PostgresCatalogStore> OpenAsync(string connectionString, CancellationToken ct = default)
+    /// <summary>Connects and applies pending migrations (serialized across silos by an advisory lock).</summary>
+    public static async Task<PostgresCatalogDatabase> OpenAsync(string connectionString, CancellationToken ct = default)
     {
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        var store = new PostgresCatalogStore(dataSource);
-        await store.MigrateAsync(ct).ConfigureAwait(false);
-        await store.EnsureDefaultExperimentAsync(ct).ConfigureAwait(false);
-        return store;
+        var database = new PostgresCatalogDatabase(dataSource);
+        await database.MigrateAsync(ct).ConfigureAwait(false);
+        return database;
     }
 
     private async Task MigrateAsync(CancellationToken ct)
@@ -47,10 +49,10 @@ public sealed class PostgresCatalogStore : SqlCatalogStore, IAsyncDisposable
         await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
-    protected override async Task<DbConnection> OpenReadAsync(CancellationToken ct) =>
+    public override async Task<DbConnection> OpenReadAsync(CancellationToken ct) =>
         await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
 
-    protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct)
+    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct)
     {
         await using var c = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -60,7 +62,7 @@ public sealed class PostgresCatalogStore : SqlCatalogStore, IAsyncDisposable
     }
 
     // One statement for the whole batch: arrays in, the sequence numbers actually inserted out.
-    protected override async Task<IReadOnlyList<SequencedMetric>> InsertMetricsAsync(DbConnection connection, DbTransaction transaction,
+    public override async Task<IReadOnlyList<SequencedMetric>> InsertMetricsAsync(DbConnection connection, DbTransaction transaction,
         string runId, IReadOnlyList<SequencedMetric> metrics, CancellationToken ct)
     {
         var n = metrics.Count;
@@ -96,10 +98,10 @@ public sealed class PostgresCatalogStore : SqlCatalogStore, IAsyncDisposable
         return inserted.Count == n ? metrics : metrics.Where(m => inserted.Contains(m.Sequence)).ToList();
     }
 
-    protected override bool IsUniqueViolation(Exception exception) =>
+    public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-    protected override string ILike(string left, string right) => $"{left} ILIKE {right}";
+    public override string ILike(string left, string right) => $"{left} ILIKE {right}";
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

@@ -1,12 +1,12 @@
-using System.Data.Common;
 using MlOps.Orleans.Catalog.Search;
 using MlOps.Orleans.Catalog.Storage;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Tracking;
+using static MlOps.Orleans.Catalog.Search.FilterSql;
 
-namespace MlOps.Orleans.Catalog;
+namespace MlOps.Orleans.Catalog.Tracking;
 
-public abstract partial class SqlCatalogStore
+public sealed partial class SqlTrackingStore
 {
     private const string StatusName =
         "(CASE r.status WHEN 1 THEN 'RUNNING' WHEN 2 THEN 'SCHEDULED' WHEN 3 THEN 'FINISHED' WHEN 4 THEN 'FAILED' WHEN 5 THEN 'KILLED' END)";
@@ -45,7 +45,7 @@ public abstract partial class SqlCatalogStore
         var sql = $"SELECT {RunColumns}{sortColumns} FROM runs r {string.Join(" ", joins)} WHERE {string.Join(" AND ", where)} " +
                   $"ORDER BY {Keyset.OrderBy(keys)} LIMIT {p.Add(limit + 1)}";
 
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         var infos = new List<RunInfo>();
         object?[]? lastValues = null;
         await using (var command = c.Command(sql))
@@ -90,7 +90,7 @@ public abstract partial class SqlCatalogStore
         var sql = $"SELECT {ExperimentColumns}{string.Join("", keys.Select((k, i) => $", {k.Expression} AS s{i}"))} FROM experiments e " +
                   $"WHERE {string.Join(" AND ", where)} ORDER BY {Keyset.OrderBy(keys)} LIMIT {p.Add(limit + 1)}";
 
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         var ids = new List<long>();
         object?[]? lastValues = null;
         var hasMore = false;
@@ -194,23 +194,5 @@ public abstract partial class SqlCatalogStore
         _ => throw MlopsException.Invalid("order_by", $"cannot order experiments by '{o.Key}'"),
     };
 
-    private string Compare(string column, FilterClause f, SqlParameters p) => f.Comparator switch
-    {
-        Comparator.Like => $"{column} LIKE {p.Add(f.Value.Text)}",
-        Comparator.ILike => ILike(column, p.Add(f.Value.Text)),
-        Comparator.In => $"{column} IN ({string.Join(", ", (f.Value.List ?? []).Select(p.Add))})",
-        Comparator.NotIn => $"{column} NOT IN ({string.Join(", ", (f.Value.List ?? []).Select(p.Add))})",
-        _ => $"{column} {Op(f.Comparator)} {p.Add(f.Value.Text)}",
-    };
-
-    private static string Op(Comparator c) => c switch
-    {
-        Comparator.Equal => "=",
-        Comparator.NotEqual => "<>",
-        Comparator.Less => "<",
-        Comparator.LessOrEqual => "<=",
-        Comparator.Greater => ">",
-        Comparator.GreaterOrEqual => ">=",
-        _ => throw MlopsException.Invalid("filter", $"comparator {c} does not apply here"),
-    };
+    private string Compare(string column, FilterClause f, SqlParameters p) => FilterSql.Compare(_db, column, f, p);
 }

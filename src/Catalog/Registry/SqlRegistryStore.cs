@@ -1,20 +1,27 @@
 using System.Data.Common;
-using MlOps.Orleans.Catalog.Registry;
 using MlOps.Orleans.Catalog.Storage;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Registry;
 
-namespace MlOps.Orleans.Catalog;
+namespace MlOps.Orleans.Catalog.Registry;
 
-public abstract partial class SqlCatalogStore : IRegistryStore
+/// <summary>
+/// The model registry (models, versions, aliases, promotions) over a <see cref="CatalogDatabase"/>; loads and writes
+/// here, searches in <c>SqlRegistryStore.Search.cs</c>.
+/// </summary>
+public sealed partial class SqlRegistryStore(CatalogDatabase db) : IRegistryStore
 {
+    private const string Workspace = CatalogDatabase.Workspace;
+
     private const string VersionColumns =
         "v.model_id, v.version, v.creation_time, v.last_updated_time, v.user_id, v.stage, v.description, v.source, v.run_id, " +
         "v.run_link, v.status, v.status_message, v.storage_location, v.digest";
 
+    private readonly CatalogDatabase _db = db;
+
     public async Task<RegistryState?> LoadModelAsync(string modelId, CancellationToken ct = default)
     {
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         var models = await ReadModelRowsAsync(c, "m.model_id = @p0", [modelId], ct).ConfigureAwait(false);
         if (models.Count == 0) return null;
         var model = models[0];
@@ -51,13 +58,13 @@ public abstract partial class SqlCatalogStore : IRegistryStore
     {
         try
         {
-            await WriteAsync(async (c, tx, token) =>
+            await _db.WriteAsync(async (c, tx, token) =>
             {
                 await ApplyModelWriteAsync(c, tx, write, token).ConfigureAwait(false);
                 return 0;
             }, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsUniqueViolation(e))
+        catch (Exception e) when (_db.IsUniqueViolation(e))
         {
             throw write.VersionInserts.Count > 0
                 ? MlopsException.Exists($"version {write.VersionInserts[0].Version} of model '{write.VersionInserts[0].ModelName}' was already registered; retry")
@@ -128,14 +135,14 @@ public abstract partial class SqlCatalogStore : IRegistryStore
 
     public async Task<string?> FindModelIdAsync(string name, CancellationToken ct = default)
     {
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         await using var command = c.Command("SELECT model_id FROM registered_models WHERE workspace = @w AND name = @n").With(("@w", Workspace), ("@n", name));
         return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
     }
 
     public async Task<IReadOnlyList<ModelVersionInfo>> VersionsForRunAsync(string runId, CancellationToken ct = default)
     {
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         return (await ReadVersionsAsync(c, "v.run_id = @p0", [runId], "v.model_id, v.version", ct).ConfigureAwait(false)).Select(v => v.Info).ToList();
     }
 

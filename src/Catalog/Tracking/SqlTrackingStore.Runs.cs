@@ -1,13 +1,12 @@
-using MlOps.Orleans.Catalog.Tracking;
 using System.Data.Common;
 using System.Text.Json;
 using MlOps.Orleans.Catalog.Storage;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Tracking;
 
-namespace MlOps.Orleans.Catalog;
+namespace MlOps.Orleans.Catalog.Tracking;
 
-public abstract partial class SqlCatalogStore
+public sealed partial class SqlTrackingStore
 {
     private const string RunColumns =
         "r.run_id, r.experiment_id, r.run_name, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, r.lifecycle_stage, r.parent_run_id";
@@ -17,7 +16,7 @@ public abstract partial class SqlCatalogStore
 
     public async Task<RunState?> LoadRunAsync(string runId, CancellationToken ct = default)
     {
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         RunInfo? info = null;
         await using (var command = c.Command($"SELECT {RunColumns} FROM runs r WHERE r.workspace = @w AND r.run_id = @r").With(("@w", Workspace), ("@r", runId)))
         await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
@@ -44,7 +43,7 @@ public abstract partial class SqlCatalogStore
     }
 
     public Task<IReadOnlyList<SequencedMetric>> WriteRunAsync(RunWrite write, CancellationToken ct = default) =>
-        WriteAsync<IReadOnlyList<SequencedMetric>>(async (c, tx, token) =>
+        _db.WriteAsync<IReadOnlyList<SequencedMetric>>(async (c, tx, token) =>
         {
             var w = write;
             if (w.Info is { } info)
@@ -60,7 +59,7 @@ public abstract partial class SqlCatalogStore
                         ("@status", (int)info.Status), ("@start", info.StartTime), ("@end", info.EndTime), ("@uri", info.ArtifactUri),
                         ("@stage", (int)info.LifecycleStage), ("@parent", info.ParentRunId)).ConfigureAwait(false);
                 }
-                catch (Exception e) when (w.IsNew && IsUniqueViolation(e))
+                catch (Exception e) when (w.IsNew && _db.IsUniqueViolation(e))
                 {
                     throw MlopsException.Exists($"run '{w.RunId}' already exists");
                 }
@@ -72,7 +71,7 @@ public abstract partial class SqlCatalogStore
                     await c.ExecAsync(tx, "INSERT INTO run_params (workspace, run_id, key, value) VALUES (@w, @r, @k, @v)", token,
                         ("@w", Workspace), ("@r", w.RunId), ("@k", key), ("@v", value)).ConfigureAwait(false);
                 }
-                catch (Exception e) when (IsUniqueViolation(e))
+                catch (Exception e) when (_db.IsUniqueViolation(e))
                 {
                     throw MlopsException.Invalid("params", $"param '{key}' was already logged for run '{w.RunId}'; params are immutable");
                 }
@@ -90,7 +89,7 @@ public abstract partial class SqlCatalogStore
             }
             IReadOnlyList<SequencedMetric> inserted = w.Metrics.Count == 0
                 ? []
-                : await InsertMetricsAsync(c, tx, w.RunId, w.Metrics, token).ConfigureAwait(false);
+                : await _db.InsertMetricsAsync(c, tx, w.RunId, w.Metrics, token).ConfigureAwait(false);
             foreach (var m in w.LatestUpserts)
             {
                 await c.ExecAsync(tx, "INSERT INTO latest_metrics (workspace, run_id, key, value, value_bits, step, timestamp) VALUES (@w, @r, @k, @v, @b, @s, @t) " +
@@ -117,7 +116,7 @@ public abstract partial class SqlCatalogStore
 
     public async Task<IReadOnlyList<SequencedMetric>> ReadMetricsSinceAsync(string runId, long afterSequence, int limit, CancellationToken ct = default)
     {
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         await using var command = c.Command("SELECT seq, key, step, timestamp, value_bits FROM metrics WHERE workspace = @w AND run_id = @r AND seq > @a ORDER BY seq LIMIT @l")
             .With(("@w", Workspace), ("@r", runId), ("@a", afterSequence), ("@l", limit));
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -130,7 +129,7 @@ public abstract partial class SqlCatalogStore
     public async Task<IReadOnlyList<MetricPoint>> ReadMetricHistoryAsync(string runId, string key, long? startStep, long? endStep,
         HistoryCursor? after, int limit, CancellationToken ct = default)
     {
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         var sql = "SELECT step, timestamp, value_bits FROM metrics WHERE workspace = @w AND run_id = @r AND key = @k" +
             (startStep is null ? "" : " AND step >= @s0") + (endStep is null ? "" : " AND step <= @s1") +
             (after is null ? "" : " AND (step, timestamp, value_bits) > (@cs, @ct, @cb)") +
@@ -148,7 +147,7 @@ public abstract partial class SqlCatalogStore
 
     public async Task<IReadOnlyList<string>> ListRunIdsAsync(string experimentId, LifecycleStage stage, CancellationToken ct = default)
     {
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         await using var command = c.Command("SELECT run_id FROM runs WHERE workspace = @w AND experiment_id = @e AND lifecycle_stage = @s ORDER BY run_id")
             .With(("@w", Workspace), ("@e", ParseId(experimentId)), ("@s", (int)stage));
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -157,7 +156,7 @@ public abstract partial class SqlCatalogStore
         return ids;
     }
 
-    protected static RunInfo ReadRunInfo(DbDataReader reader) => new(
+    private static RunInfo ReadRunInfo(DbDataReader reader) => new(
         reader.GetString(0), IdText(reader.GetInt64(1)), reader.GetString(2), reader.GetString(3),
         (RunStatus)Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(5), reader.NullableInt64(6),
         reader.GetString(7), (LifecycleStage)Convert.ToInt32(reader.GetValue(8), System.Globalization.CultureInfo.InvariantCulture), reader.NullableString(9));

@@ -1,16 +1,20 @@
 using System.Data.Common;
 using System.Globalization;
-using MlOps.Orleans.Catalog.Features;
 using MlOps.Orleans.Catalog.Storage;
 using MlOps.Orleans.Contracts.Features.Materialization;
 
-namespace MlOps.Orleans.Catalog;
+namespace MlOps.Orleans.Catalog.Features;
 
-public abstract partial class SqlCatalogStore : IMaterializationCatalog
+/// <summary>Materialization jobs, view locks and resume points over a <see cref="CatalogDatabase"/>.</summary>
+public sealed class SqlMaterializationCatalog(CatalogDatabase db) : IMaterializationCatalog
 {
+    private const string Workspace = CatalogDatabase.Workspace;
+
     private const string JobColumns = "job_id, status, error, state, created_at, finished_at, heartbeat_at";
 
     private static readonly int[] LiveStatuses = [(int)MaterializationStatus.Pending, (int)MaterializationStatus.Running];
+
+    private readonly CatalogDatabase _db = db;
 
     public async Task<MaterializationClaim> ClaimAsync(MaterializationJobRow job, IReadOnlyList<string> views, TimeSpan staleAfter,
         CancellationToken ct = default)
@@ -19,9 +23,9 @@ public abstract partial class SqlCatalogStore : IMaterializationCatalog
         {
             try
             {
-                return await WriteAsync((c, tx, token) => ClaimInTransactionAsync(c, tx, job, views, staleAfter, token), ct).ConfigureAwait(false);
+                return await _db.WriteAsync((c, tx, token) => ClaimInTransactionAsync(c, tx, job, views, staleAfter, token), ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (attempt < 3 && IsUniqueViolation(e))
+            catch (Exception e) when (attempt < 3 && _db.IsUniqueViolation(e))
             {
                 // Two silos claimed the same view at once (PostgreSQL): the loser reads again and sees the winner's lock.
             }
@@ -73,13 +77,13 @@ public abstract partial class SqlCatalogStore : IMaterializationCatalog
         return new MaterializationClaim(true, null, null, false);
     }
 
-    public Task<bool> HeartbeatAsync(string jobId, string state, CancellationToken ct = default) => WriteAsync(async (c, tx, token) =>
+    public Task<bool> HeartbeatAsync(string jobId, string state, CancellationToken ct = default) => _db.WriteAsync(async (c, tx, token) =>
         await c.ExecAsync(tx, "UPDATE materialization_jobs SET state = @st, heartbeat_at = @t WHERE workspace = @w AND job_id = @j " +
             $"AND status IN ({string.Join(", ", LiveStatuses)})", token, ("@w", Workspace), ("@j", jobId), ("@st", state),
             ("@t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())).ConfigureAwait(false) == 1, ct);
 
     public Task<bool> FinishAsync(string jobId, MaterializationStatus status, string? error, string state, IReadOnlyList<MaterializedWindow> completed,
-        CancellationToken ct = default) => WriteAsync(async (c, tx, token) =>
+        CancellationToken ct = default) => _db.WriteAsync(async (c, tx, token) =>
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var updated = await c.ExecAsync(tx, "UPDATE materialization_jobs SET status = @s, error = @e, state = @st, finished_at = @t, heartbeat_at = @t " +
@@ -101,7 +105,7 @@ public abstract partial class SqlCatalogStore : IMaterializationCatalog
 
     public async Task<MaterializationJobRow?> GetJobAsync(string jobId, CancellationToken ct = default)
     {
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         var rows = await ReadJobsAsync(c, $"SELECT {JobColumns} FROM materialization_jobs WHERE workspace = @w AND job_id = @j", ct,
             ("@w", Workspace), ("@j", jobId)).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
@@ -109,14 +113,14 @@ public abstract partial class SqlCatalogStore : IMaterializationCatalog
 
     public async Task<IReadOnlyList<MaterializationJobRow>> ListJobsAsync(int limit, CancellationToken ct = default)
     {
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         return await ReadJobsAsync(c, $"SELECT {JobColumns} FROM materialization_jobs WHERE workspace = @w ORDER BY created_at DESC, job_id LIMIT @l", ct,
             ("@w", Workspace), ("@l", limit)).ConfigureAwait(false);
     }
 
     public async Task<DateTime?> LastEndAsync(string view, int version, CancellationToken ct = default)
     {
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         await using var command = c.Command("SELECT last_end FROM materialization_state WHERE workspace = @w AND view_name = @v AND version = @n")
             .With(("@w", Workspace), ("@v", view), ("@n", version));
         var value = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);

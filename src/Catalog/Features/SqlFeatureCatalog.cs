@@ -1,29 +1,33 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
-using MlOps.Orleans.Catalog.Features;
 using MlOps.Orleans.Catalog.Storage;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Features;
 
-namespace MlOps.Orleans.Catalog;
+namespace MlOps.Orleans.Catalog.Features;
 
-public abstract partial class SqlCatalogStore : IFeatureCatalog
+/// <summary>Feature definitions, their applies and training sets over a <see cref="CatalogDatabase"/>.</summary>
+public sealed class SqlFeatureCatalog(CatalogDatabase db) : IFeatureCatalog
 {
+    private const string Workspace = CatalogDatabase.Workspace;
+
     private const string DefinitionColumns = "kind, name, version, digest, spec, created_at, updated_at, removed_at, revision";
 
     private const string DatasetColumns =
         "name, version, artifact_key, digest, row_count, size_bytes, schema, lineage, request, created_at";
 
+    private readonly CatalogDatabase _db = db;
+
     public async Task<long> CurrentRevisionAsync(CancellationToken ct = default)
     {
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         return await ReadRevisionAsync(c, null, ct).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<DefinitionVersion>> LatestDefinitionsAsync(bool includeRemoved, CancellationToken ct = default)
     {
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         var sql = $"SELECT {DefinitionColumns} FROM feature_definitions d WHERE workspace = @w AND version = " +
                   "(SELECT MAX(version) FROM feature_definitions x WHERE x.workspace = d.workspace AND x.kind = d.kind AND x.name = d.name)" +
                   (includeRemoved ? "" : " AND removed_at IS NULL") + " ORDER BY kind, name";
@@ -32,7 +36,7 @@ public abstract partial class SqlCatalogStore : IFeatureCatalog
 
     public async Task<DefinitionVersion?> GetDefinitionAsync(DefinitionKind kind, string name, int? version, CancellationToken ct = default)
     {
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         var sql = version is null
             ? $"SELECT {DefinitionColumns} FROM feature_definitions WHERE workspace = @w AND kind = @k AND name = @n ORDER BY version DESC LIMIT 1"
             : $"SELECT {DefinitionColumns} FROM feature_definitions WHERE workspace = @w AND kind = @k AND name = @n AND version = @v";
@@ -42,14 +46,14 @@ public abstract partial class SqlCatalogStore : IFeatureCatalog
 
     public async Task<IReadOnlyList<DefinitionVersion>> ListVersionsAsync(DefinitionKind kind, string name, CancellationToken ct = default)
     {
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         return await ReadDefinitionsAsync(c,
             $"SELECT {DefinitionColumns} FROM feature_definitions WHERE workspace = @w AND kind = @k AND name = @n ORDER BY version", ct,
             ("@w", Workspace), ("@k", (int)kind), ("@n", name)).ConfigureAwait(false);
     }
 
     public Task<long> ApplyDefinitionsAsync(long expectedRevision, IReadOnlyList<DefinitionWrite> writes, string userId, string changesJson,
-        CancellationToken ct = default) => WriteAsync(async (c, tx, token) =>
+        CancellationToken ct = default) => _db.WriteAsync(async (c, tx, token) =>
     {
         var current = await ReadRevisionAsync(c, tx, token).ConfigureAwait(false);
         if (current != expectedRevision)
@@ -105,7 +109,7 @@ public abstract partial class SqlCatalogStore : IFeatureCatalog
         {
             try
             {
-                return await WriteAsync(async (c, tx, token) =>
+                return await _db.WriteAsync(async (c, tx, token) =>
                 {
                     var existing = await ReadDatasetsAsync(c, tx, $"SELECT {DatasetColumns} FROM training_datasets WHERE workspace = @w AND name = @n AND digest = @d",
                         token, ("@w", Workspace), ("@n", candidate.Name), ("@d", candidate.Digest)).ConfigureAwait(false);
@@ -121,7 +125,7 @@ public abstract partial class SqlCatalogStore : IFeatureCatalog
                     return stored;
                 }, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (attempt < 3 && IsUniqueViolation(e))
+            catch (Exception e) when (attempt < 3 && _db.IsUniqueViolation(e))
             {
                 // Two silos numbered the same version at once (PostgreSQL); the loser reads again and takes the next number.
             }
@@ -130,7 +134,7 @@ public abstract partial class SqlCatalogStore : IFeatureCatalog
 
     public async Task<TrainingDatasetInfo?> GetTrainingDatasetAsync(string name, int? version, CancellationToken ct = default)
     {
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         var sql = version is null
             ? $"SELECT {DatasetColumns} FROM training_datasets WHERE workspace = @w AND name = @n ORDER BY version DESC LIMIT 1"
             : $"SELECT {DatasetColumns} FROM training_datasets WHERE workspace = @w AND name = @n AND version = @v";
@@ -140,7 +144,7 @@ public abstract partial class SqlCatalogStore : IFeatureCatalog
 
     public async Task<IReadOnlyList<TrainingDatasetInfo>> ListTrainingDatasetsAsync(string name, int limit, CancellationToken ct = default)
     {
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         var sql = $"SELECT {DatasetColumns} FROM training_datasets WHERE workspace = @w" + (name.Length == 0 ? "" : " AND name = @n") +
                   " ORDER BY created_at DESC, name, version DESC LIMIT @l";
         return await ReadDatasetsAsync(c, null, sql, ct, ("@w", Workspace), ("@n", name), ("@l", limit)).ConfigureAwait(false);

@@ -2,10 +2,11 @@ using MlOps.Orleans.Catalog.Search;
 using MlOps.Orleans.Catalog.Storage;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Registry;
+using static MlOps.Orleans.Catalog.Search.FilterSql;
 
-namespace MlOps.Orleans.Catalog;
+namespace MlOps.Orleans.Catalog.Registry;
 
-public abstract partial class SqlCatalogStore
+public sealed partial class SqlRegistryStore
 {
     public const int DefaultModelResults = 100;
     public const int MaxModelResults = 1000;
@@ -32,7 +33,7 @@ public abstract partial class SqlCatalogStore
                 : Compare("m.name", f, p));
         var (ids, next) = await KeysetPageAsync("registered_models m", "m.model_id", where, keys, query.PageToken, limit, p, ct).ConfigureAwait(false);
         if (ids.Count == 0) return new SearchModelsPage([], null);
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         var rows = (await ReadModelRowsAsync(c, $"m.model_id IN ({string.Join(", ", ids.Select((_, i) => $"@p{i}"))})", ids, ct).ConfigureAwait(false))
             .ToDictionary(r => r.ModelId);
         var tags = await ReadModelTagsAsync(c, ids, ct).ConfigureAwait(false);
@@ -85,7 +86,7 @@ public abstract partial class SqlCatalogStore
             $"v.model_id || ':' || {Text("v.version")}", where, keys, query.PageToken, limit, p, ct).ConfigureAwait(false);
         if (ids.Count == 0) return new SearchVersionsPage([], null);
         var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         var pairs = ids.Select(id => id.Split(':')).ToList();
         var args = pairs.SelectMany(x => new object?[] { x[0], long.Parse(x[1], System.Globalization.CultureInfo.InvariantCulture) }).ToList();
         var condition = string.Join(" OR ", pairs.Select((_, i) => $"(v.model_id = @p{2 * i} AND v.version = @p{(2 * i) + 1})"));
@@ -111,7 +112,7 @@ public abstract partial class SqlCatalogStore
         if (!string.IsNullOrEmpty(pageToken)) where.Add(Keyset.After(keys, Keyset.Decode(pageToken, keys), p));
         var sql = $"SELECT {idExpression}{string.Join("", keys.Select((k, i) => $", {k.Expression} AS s{i}"))} FROM {from} " +
                   $"WHERE {string.Join(" AND ", where)} ORDER BY {Keyset.OrderBy(keys)} LIMIT {p.Add(limit + 1)}";
-        await using var c = await OpenReadAsync(ct).ConfigureAwait(false);
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
         await using var command = c.Command(sql);
         p.ApplyTo(command);
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -128,4 +129,6 @@ public abstract partial class SqlCatalogStore
 
     /// <summary>An integer column as text; the same cast in SQLite and PostgreSQL.</summary>
     private static string Text(string integerExpression) => $"CAST({integerExpression} AS TEXT)";
+
+    private string Compare(string column, FilterClause f, SqlParameters p) => FilterSql.Compare(_db, column, f, p);
 }

@@ -1,0 +1,52 @@
+using MlOps.Orleans.Catalog.Features;
+using MlOps.Orleans.Catalog.Postgres;
+using MlOps.Orleans.Catalog.Registry;
+using MlOps.Orleans.Catalog.Sqlite;
+using MlOps.Orleans.Catalog.Storage;
+using MlOps.Orleans.Catalog.Tracking;
+
+namespace MlOps.Orleans.Catalog;
+
+/// <summary>
+/// An opened catalog and its per-concern stores. Every store goes through the one <see cref="CatalogDatabase"/>: one
+/// SQLite writer (one write connection, one group commit) or one PostgreSQL pool. Disposing closes it for all of them.
+/// </summary>
+public sealed class CatalogStores : IAsyncDisposable
+{
+    private readonly CatalogDatabase _database;
+    private readonly SqlTrackingStore _tracking;
+
+    private CatalogStores(CatalogDatabase database)
+    {
+        _database = database;
+        _tracking = new SqlTrackingStore(database);
+        Registry = new SqlRegistryStore(database);
+        Features = new SqlFeatureCatalog(database);
+        Materialization = new SqlMaterializationCatalog(database);
+    }
+
+    public ITrackingStore Tracking => _tracking;
+
+    public IRegistryStore Registry { get; }
+
+    public IFeatureCatalog Features { get; }
+
+    public IMaterializationCatalog Materialization { get; }
+
+    /// <summary>Opens (creating if needed) the embedded catalog file, applies pending migrations and ensures experiment 0.</summary>
+    public static async Task<CatalogStores> OpenSqliteAsync(string path, CancellationToken ct = default) =>
+        await OpenAsync(await SqliteCatalogDatabase.OpenAsync(path, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    /// <summary>Connects to the cluster catalog, applies pending migrations (serialized across silos) and ensures experiment 0.</summary>
+    public static async Task<CatalogStores> OpenPostgresAsync(string connectionString, CancellationToken ct = default) =>
+        await OpenAsync(await PostgresCatalogDatabase.OpenAsync(connectionString, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    private static async Task<CatalogStores> OpenAsync(CatalogDatabase database, CancellationToken ct)
+    {
+        var stores = new CatalogStores(database);
+        await stores._tracking.EnsureDefaultExperimentAsync(ct).ConfigureAwait(false);
+        return stores;
+    }
+
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+}
