@@ -8,6 +8,7 @@ using Npgsql;
 namespace MlOps.Orleans.Tests.Catalog;
 
 /// <summary>Several silos starting at once on a fresh catalog apply each migration exactly once.</summary>
+[Trait("Category", Category.Platform)]
 public sealed class MigrationTests
 {
     [Fact]

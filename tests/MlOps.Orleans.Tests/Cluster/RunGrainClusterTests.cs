@@ -2,11 +2,13 @@ using MlOps.Orleans.Common;
 using MlOps.Orleans.Tracking;
 using Orleans.Runtime;
 using Orleans.Streams;
+using MlOps.Orleans.Tests.Infrastructure;
 using ErrorCode = MlOps.Orleans.Common.ErrorCode;
 
 namespace MlOps.Orleans.Tests.Cluster;
 
 /// <summary>Grain behaviour across a real two-silo cluster.</summary>
+[Trait("Category", Category.Platform)]
 public sealed class RunGrainClusterTests(TrackingClusterFixture fixture) : IClassFixture<TrackingClusterFixture>
 {
     private IGrainFactory Grains => fixture.Cluster.GrainFactory;

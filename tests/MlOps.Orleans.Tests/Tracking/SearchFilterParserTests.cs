@@ -1,9 +1,11 @@
 using MlOps.Orleans.Catalog.Search;
 using MlOps.Orleans.Common;
+using MlOps.Orleans.Tests.Infrastructure;
 using ErrorCode = MlOps.Orleans.Common.ErrorCode;
 
 namespace MlOps.Orleans.Tests.Tracking;
 
+[Trait("Category", Category.Unit)]
 public sealed class SearchFilterParserTests
 {
     [Theory]

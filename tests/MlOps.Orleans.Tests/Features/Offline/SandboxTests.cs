@@ -1,6 +1,7 @@
 using MlOps.Orleans.Common;
 using MlOps.Orleans.Features;
 using MlOps.Orleans.Features.Offline;
+using MlOps.Orleans.Tests.Infrastructure;
 using static MlOps.Orleans.Tests.Features.Offline.Specs;
 using ErrorCode = MlOps.Orleans.Common.ErrorCode;
 using VT = MlOps.Orleans.Features.FeatureValueType;
@@ -8,6 +9,7 @@ using VT = MlOps.Orleans.Features.FeatureValueType;
 namespace MlOps.Orleans.Tests.Features.Offline;
 
 /// <summary>SQL in a view can read its declared sources and nothing else, and cannot lift the restriction.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class SandboxTests : IDisposable
 {
     private readonly OfflineTestHost _host = new();

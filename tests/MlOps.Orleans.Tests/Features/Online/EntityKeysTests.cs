@@ -1,7 +1,9 @@
 using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Features.Online;
 
+[Trait("Category", Category.Unit)]
 public sealed class EntityKeysTests
 {
     [Fact]

@@ -1,10 +1,12 @@
 using MlOps.Orleans.Features.Online;
 using StackExchange.Redis;
 using StackExchange.Redis.Profiling;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Features.Online;
 
 /// <summary>The contract against the Redis of the test command, under a key prefix of this class's own.</summary>
+[Trait("Category", Category.Platform)]
 public sealed class RedisOnlineStoreContractTests : OnlineStoreContract, IAsyncLifetime
 {
     private static readonly string Prefix = RedisTestConnection.UniquePrefix("contract");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Tests.Infrastructure;
 using static MlOps.Orleans.Tests.Features.Online.OnlineTestViews;
 
 namespace MlOps.Orleans.Tests.Features.Online;
@@ -8,6 +9,7 @@ namespace MlOps.Orleans.Tests.Features.Online;
 /// The Redis backend against a redis-server of this class's own (AOF, appendfsync always), which the tests kill, restart,
 /// flush and read command statistics of.
 /// </summary>
+[Trait("Category", Category.Platform)]
 public sealed class RedisServerTests(PrivateRedisFixture fixture) : IClassFixture<PrivateRedisFixture>
 {
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(5);

@@ -1,8 +1,10 @@
 using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Features.Online;
 
 /// <summary>The contract against the embedded store, in a folder of this test's own.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class SqliteOnlineStoreContractTests : OnlineStoreContract, IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("mlops-online-sqlite-").FullName;

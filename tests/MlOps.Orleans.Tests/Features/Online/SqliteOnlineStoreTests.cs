@@ -1,10 +1,12 @@
 using Microsoft.Data.Sqlite;
 using MlOps.Orleans.Features.Online;
+using MlOps.Orleans.Tests.Infrastructure;
 using static MlOps.Orleans.Tests.Features.Online.OnlineTestViews;
 
 namespace MlOps.Orleans.Tests.Features.Online;
 
 /// <summary>What only the embedded store has to show: its file settings, expiry on read, and the sweep.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class SqliteOnlineStoreTests : IDisposable
 {
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(5);

@@ -30,6 +30,7 @@ public sealed class PrivateRedisPlatformFixture : PlatformFixture, IAsyncLifetim
 /// Redis down: rows held by shards keep being served, misses answer UNAVAILABLE naming the online store, writes are refused
 /// (never dropped); service resumes by itself when Redis is back; after a flush the online readiness reports the store empty.
 /// </summary>
+[Trait("Category", Category.Platform)]
 public sealed class DegradationTests(PrivateRedisPlatformFixture platform) : OnlineServingApiTestsBase(platform), IClassFixture<PrivateRedisPlatformFixture>
 {
     [Fact]

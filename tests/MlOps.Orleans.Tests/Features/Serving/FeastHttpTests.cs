@@ -8,6 +8,7 @@ using Feat = MlOps.Orleans.Protos.Features.V1;
 namespace MlOps.Orleans.Tests.Features.Serving;
 
 /// <summary>Feast's feature-server HTTP shapes over real sockets: push, write-to-online-store, get-online-features, errors.</summary>
+[Trait("Category", Category.Platform)]
 public sealed class FeastHttpTests(SqlitePlatformFixture platform) : IClassFixture<SqlitePlatformFixture>
 {
     private readonly HttpClient _http = platform.Http;

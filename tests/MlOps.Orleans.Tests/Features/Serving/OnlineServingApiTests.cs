@@ -263,7 +263,9 @@ public abstract class OnlineServingApiTests(PlatformFixture platform) : OnlineSe
     }
 }
 
+[Trait("Category", Category.Platform)]
 public sealed class SqliteOnlineServingApiTests(SqlitePlatformFixture platform) : OnlineServingApiTests(platform), IClassFixture<SqlitePlatformFixture>;
 
 /// <summary>The same suite with the online store in the Redis the test command started.</summary>
+[Trait("Category", Category.Platform)]
 public sealed class RedisOnlineServingApiTests(RedisPlatformFixture platform) : OnlineServingApiTests(platform), IClassFixture<RedisPlatformFixture>;
