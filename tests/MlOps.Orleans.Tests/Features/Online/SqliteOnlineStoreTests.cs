@@ -33,7 +33,7 @@ public sealed class SqliteOnlineStoreTests : IDisposable
     [Fact]
     public async Task Rows_past_ttl_and_grace_vanish_on_read_and_the_sweep_deletes_them()
     {
-        var clock = new ManualClock();
+        var clock = new ManualClock(Now);
         var options = Options();
         options.SweepBatch = 3;
         var view = Floats("expiry", 1, ttl: TimeSpan.FromMinutes(10));
