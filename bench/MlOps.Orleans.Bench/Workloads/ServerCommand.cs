@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using MlOps.Orleans.Bench.Cli;
 using MlOps.Orleans.Bench.Hosting;
-using MlOps.Orleans.Bench.Measure;
 
 namespace MlOps.Orleans.Bench.Workloads;
 

@@ -1,13 +1,15 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
+using MlOps.Orleans.Tests.Infrastructure;
+
 namespace MlOps.Orleans.Tests.Architecture;
 
 /// <summary>
 /// A reader finds a type by folder: every file under src/ declares the namespace of its project's root namespace plus its
 /// folder path, so no namespace is declared by two projects (the contracts' capabilities live in MlOps.Orleans.Contracts.*).
 /// </summary>
-[Trait("Category", "Unit")]
+[Trait("Category", Category.Unit)]
 public sealed partial class NamespaceTests
 {
     [Fact]

@@ -1,10 +1,12 @@
+using MlOps.Orleans.Tests.Infrastructure;
+
 namespace MlOps.Orleans.Tests.Architecture;
 
 /// <summary>
 /// The arrows that must never exist (docs/architecture.md): a gateway is a plain Orleans client, so it holds no catalog,
 /// no grain classes and no feature engine; contracts and hosting depend on nothing that would pull those in.
 /// </summary>
-[Trait("Category", "Unit")]
+[Trait("Category", Category.Unit)]
 public sealed class ProjectGraphTests
 {
     public static TheoryData<string, string> ForbiddenArrows => new()

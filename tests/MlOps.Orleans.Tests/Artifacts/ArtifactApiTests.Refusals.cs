@@ -9,11 +9,10 @@ namespace MlOps.Orleans.Tests.Artifacts;
 /// <summary>Bad input: each refusal names the problem and leaves the store as it was.</summary>
 public abstract partial class ArtifactApiTests
 {
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(TraversalCases.Names), MemberType = typeof(TraversalCases))]
     public async Task Path_that_could_leave_the_root_is_refused_and_nothing_is_written(string name)
     {
-        if (Skipped) return;
         var runId = await NewRunAsync();
         await UploadToRunAsync(runId, "existing.txt", 10, seed: 3);
         var before = await EverythingStoredAsync();
@@ -33,10 +32,9 @@ public abstract partial class ArtifactApiTests
         Assert.Equal(["existing.txt"], (await Api.ListAsync(new Wire.ListArtifactsRequest { RunId = runId, Recursive = true })).Files.Select(f => f.Path));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Upload_to_an_unknown_run_is_not_found_and_writes_nothing()
     {
-        if (Skipped) return;
         var before = await EverythingStoredAsync();
         var unknown = Guid.NewGuid().ToString("N");
         await Rpc.Refuses(StatusCode.NotFound, () => UploadToRunAsync(unknown, "a.txt", 10, seed: 5), unknown);
@@ -47,10 +45,9 @@ public abstract partial class ArtifactApiTests
         await Rpc.Refuses(StatusCode.NotFound, () => Api.DeleteAsync(new Wire.DeleteArtifactRequest { RunId = unknown, Path = "a.txt" }).ResponseAsync);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Deleted_run_refuses_uploads_and_deletes_but_still_serves_its_files()
     {
-        if (Skipped) return;
         var runId = await NewRunAsync();
         await UploadToRunAsync(runId, "kept.txt", 100, seed: 6);
         await platform.Tracking.DeleteRunAsync(new TrackingWire.DeleteRunRequest { RunId = runId });
@@ -62,10 +59,9 @@ public abstract partial class ArtifactApiTests
         Assert.Equal(PatternBytes.Range(0, 100, 6), (await DownloadAsync(new Wire.DownloadArtifactRequest { RunId = runId, Path = "kept.txt" })).Bytes);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Upload_not_matching_its_expected_digest_or_size_keeps_nothing()
     {
-        if (Skipped) return;
         var runId = await NewRunAsync();
         var before = await VisibleStoredAsync();
         await Rpc.Refuses(StatusCode.InvalidArgument,
@@ -81,10 +77,9 @@ public abstract partial class ArtifactApiTests
         Assert.Equal(PatternBytes.Sha256(5000, 8), info.Sha256);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Upload_cancelled_midway_keeps_nothing()
     {
-        if (Skipped) return;
         var runId = await NewRunAsync();
         var before = await VisibleStoredAsync();
         using (var cancel = new CancellationTokenSource())
@@ -105,10 +100,9 @@ public abstract partial class ArtifactApiTests
         Assert.Empty((await Api.ListAsync(new Wire.ListArtifactsRequest { RunId = runId })).Files);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Upload_must_open_with_exactly_one_header_naming_a_target()
     {
-        if (Skipped) return;
         var runId = await NewRunAsync();
         using (var call = Api.Upload())
         {

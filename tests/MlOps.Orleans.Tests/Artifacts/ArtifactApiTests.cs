@@ -18,9 +18,6 @@ public abstract partial class ArtifactApiTests(PlatformFixture platform)
 
     protected Wire.ArtifactService.ArtifactServiceClient Api { get; } = new(platform.Channel);
 
-    /// <summary>True when the backend is absent and the environment allows skipping it.</summary>
-    protected virtual bool Skipped => false;
-
     protected async Task<string> NewRunAsync()
     {
         var experiment = await platform.Tracking.CreateExperimentAsync(new TrackingWire.CreateExperimentRequest { Name = $"artifacts-{Guid.NewGuid():N}" });
@@ -87,10 +84,9 @@ public abstract partial class ArtifactApiTests(PlatformFixture platform)
         return names.Order(StringComparer.Ordinal).ToList();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Upload_records_size_and_sha256_and_download_returns_the_same_bytes()
     {
-        if (Skipped) return;
         var runId = await NewRunAsync();
         const long size = 3 * 1024 * 1024 + 5;
         var info = await UploadToRunAsync(runId, "model/weights.bin", size, seed: 1);
@@ -106,10 +102,9 @@ public abstract partial class ArtifactApiTests(PlatformFixture platform)
         Assert.Equal(chunks.Select(c => c.Offset), chunks.Select((c, i) => chunks.Take(i).Sum(p => (long)p.Data.Length)));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Download_serves_a_byte_range_and_refuses_an_offset_past_the_end()
     {
-        if (Skipped) return;
         var runId = await NewRunAsync();
         await UploadToRunAsync(runId, "data.bin", 1_000_000, seed: 2);
         var (chunks, bytes) = await DownloadAsync(new Wire.DownloadArtifactRequest { RunId = runId, Path = "data.bin", Offset = 300_000, Length = 400_000 });
@@ -125,10 +120,9 @@ public abstract partial class ArtifactApiTests(PlatformFixture platform)
         Assert.Single(tail);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Upload_to_the_same_path_replaces_the_file_and_its_record()
     {
-        if (Skipped) return;
         var runId = await NewRunAsync();
         await UploadToRunAsync(runId, "model.onnx", 200_000, seed: 12);
         var second = await UploadToRunAsync(runId, "model.onnx", 1000, seed: 13);
@@ -136,10 +130,9 @@ public abstract partial class ArtifactApiTests(PlatformFixture platform)
         Assert.Equal(PatternBytes.Range(0, 1000, 13), (await DownloadAsync(new Wire.DownloadArtifactRequest { RunId = runId, Path = "model.onnx" })).Bytes);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Staging_upload_is_kept_apart_from_every_run_and_downloads_back()
     {
-        if (Skipped) return;
         var staging = Guid.NewGuid().ToString("N");
         var info = await UploadAsync(new Wire.UploadHeader { StagingId = staging, Path = "package/model.onnx" }, 70_000, seed: 16);
         Assert.Equal(PatternBytes.Sha256(70_000, 16), info.Sha256);
@@ -151,9 +144,8 @@ public abstract partial class ArtifactApiTests(PlatformFixture platform)
     }
 }
 
+[Trait("Category", Category.Platform)]
 public sealed class LocalArtifactApiTests(SqlitePlatformFixture platform) : ArtifactApiTests(platform), IClassFixture<SqlitePlatformFixture>;
 
-public sealed class BlobArtifactApiTests(BlobPlatformFixture platform) : ArtifactApiTests(platform), IClassFixture<BlobPlatformFixture>
-{
-    protected override bool Skipped => platform.ConnectionString is null;
-}
+[Trait("Category", Category.Platform)]
+public sealed class BlobArtifactApiTests(BlobPlatformFixture platform) : ArtifactApiTests(platform), IClassFixture<BlobPlatformFixture>;

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using MlOps.Orleans.Artifacts.Hosting;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Artifacts;
 
+[Trait("Category", Category.Unit)]
 public sealed class ArtifactOptionsTests
 {
     /// <summary>Later settings win, as in layered configuration.</summary>

@@ -1,9 +1,11 @@
 using MlOps.Orleans.Artifacts;
 using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Tests.Infrastructure;
 using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 
 namespace MlOps.Orleans.Tests.Artifacts;
 
+[Trait("Category", Category.Unit)]
 public sealed class ArtifactPathTests
 {
     [Theory]

@@ -7,30 +7,27 @@ namespace MlOps.Orleans.Tests.Artifacts;
 /// <summary>Writes that fail, are refused or do not match leave the store as it was.</summary>
 public abstract partial class ArtifactStoreContract
 {
-    [Fact]
+    [SkippableFact]
     public async Task Write_that_fails_midway_leaves_nothing_visible()
     {
-        if (Skipped) return;
         var failing = new PatternStream(20 * 1024 * 1024, seed: 6, failAfter: 9 * 1024 * 1024);
         await Assert.ThrowsAsync<IOException>(() => Store.WriteAsync(Key("partial.bin"), failing));
         Assert.Empty(await VisibleAsync());
         Assert.False(await Store.ExistsAsync(Key("partial.bin")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Failed_overwrite_keeps_the_previous_file()
     {
-        if (Skipped) return;
         await WriteAsync("kept.bin", 3000, seed: 7);
         var failing = new PatternStream(10 * 1024 * 1024, seed: 8, failAfter: 5 * 1024 * 1024);
         await Assert.ThrowsAsync<IOException>(() => Store.WriteAsync(Key("kept.bin"), failing));
         Assert.Equal(PatternBytes.Range(0, 3000, 7), await ReadAllAsync(Key("kept.bin")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Write_not_matching_the_expected_digest_or_size_keeps_nothing()
     {
-        if (Skipped) return;
         var sha = await Assert.ThrowsAsync<MlopsException>(() =>
             Store.WriteAsync(Key("checked.bin"), new PatternStream(5000, 9), new ExpectedContent(null, new string('0', 64))));
         Assert.Equal("expected_sha256", sha.Field);
@@ -42,11 +39,10 @@ public abstract partial class ArtifactStoreContract
         Assert.Equal(5000, stored.Size);
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(TraversalCases.Names), MemberType = typeof(TraversalCases))]
     public async Task Traversal_key_is_refused_and_nothing_is_written_anywhere(string name)
     {
-        if (Skipped) return;
         await WriteAsync("existing.txt", 10, seed: 10);
         var before = await EverythingAsync();
         var (path, mention) = TraversalCases.All[name];

@@ -12,8 +12,8 @@ public abstract partial class ArtifactStoreContract : IAsyncLifetime
     protected const string Run = "7/0123456789abcdef0123456789abcdef/artifacts";
     private IArtifactStore? _store;
 
-    /// <summary>Null when the backend is absent and the environment allows skipping it.</summary>
-    protected abstract Task<IArtifactStore?> CreateStoreAsync();
+    /// <summary>The backend's store; a missing backend throws (a failure, or a skip when allowed, see TestServices).</summary>
+    protected abstract Task<IArtifactStore> CreateStoreAsync();
 
     /// <summary>What a reader of the backend can see: every file, by its full name.</summary>
     protected abstract Task<IReadOnlyList<string>> VisibleAsync();
@@ -25,12 +25,10 @@ public abstract partial class ArtifactStoreContract : IAsyncLifetime
 
     protected IArtifactStore Store => _store!;
 
-    protected bool Skipped => _store is null;
-
     public async Task InitializeAsync()
     {
         _store = await CreateStoreAsync();
-        if (_store is not null) await _store.InitializeAsync();
+        await _store.InitializeAsync();
     }
 
     public Task DisposeAsync() => CleanUpAsync();
@@ -49,10 +47,9 @@ public abstract partial class ArtifactStoreContract : IAsyncLifetime
         return copy.ToArray();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Write_streams_the_content_and_returns_its_size_and_sha256()
     {
-        if (Skipped) return;
         const long size = 9 * 1024 * 1024 + 17; // more than two blob blocks, not a multiple of anything
         var stored = await WriteAsync("model/weights.bin", size, seed: 1);
         Assert.Equal(size, stored.Size);
@@ -66,17 +63,16 @@ public abstract partial class ArtifactStoreContract : IAsyncLifetime
         Assert.Equal(stored.Sha256, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Empty_file_is_stored_and_read_back_empty()
     {
-        if (Skipped) return;
         var stored = await Store.WriteAsync(Key("empty.txt"), Stream.Null);
         Assert.Equal(0, stored.Size);
         Assert.Equal("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", stored.Sha256);
         Assert.Empty(await ReadAllAsync(Key("empty.txt")));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(0, null, 0, 5000)]
     [InlineData(1000, null, 1000, 4000)]
     [InlineData(1000, 10L, 1000, 10)]
@@ -85,38 +81,34 @@ public abstract partial class ArtifactStoreContract : IAsyncLifetime
     [InlineData(0, 0L, 0, 0)]
     public async Task Read_returns_the_asked_range_clipped_to_the_end(long offset, long? length, long expectedOffset, int expectedLength)
     {
-        if (Skipped) return;
         await WriteAsync("range.bin", 5000, seed: 2);
         var bytes = await ReadAllAsync(Key("range.bin"), offset, length);
         Assert.Equal(PatternBytes.Range(expectedOffset, expectedLength, 2), bytes);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(5001, null, "offset")]
     [InlineData(-1, null, "offset")]
     [InlineData(0, -1L, "length")]
     public async Task Read_refuses_a_range_outside_the_file(long offset, long? length, string field)
     {
-        if (Skipped) return;
         await WriteAsync("range.bin", 5000, seed: 2);
         var e = await Assert.ThrowsAsync<MlopsException>(() => Store.OpenReadAsync(Key("range.bin"), offset, length));
         Assert.Equal((ErrorCode.InvalidArgument, field), (e.Code, e.Field));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Read_of_a_missing_file_or_a_directory_is_not_found()
     {
-        if (Skipped) return;
         await WriteAsync("dir/file.txt", 10, seed: 3);
         Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<MlopsException>(() => Store.OpenReadAsync(Key("nothing.txt")))).Code);
         Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<MlopsException>(() => Store.OpenReadAsync(Key("dir")))).Code);
         Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<MlopsException>(() => Store.OpenReadAsync(Key("dir/file.txt/below")))).Code);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Write_over_an_existing_file_replaces_it()
     {
-        if (Skipped) return;
         await WriteAsync("file.bin", 6 * 1024 * 1024, seed: 4);
         var second = await WriteAsync("file.bin", 1000, seed: 5);
         Assert.Equal(PatternBytes.Range(0, 1000, 5), await ReadAllAsync(Key("file.bin")));

@@ -5,6 +5,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using MlOps.Orleans.Tests.Processes;
 using Xunit.Abstractions;
+using MlOps.Orleans.Tests.Infrastructure;
 using TrackingWire = MlOps.Orleans.Protos.Tracking.V1;
 using Wire = MlOps.Orleans.Protos.Artifacts.V1;
 
@@ -16,6 +17,7 @@ namespace MlOps.Orleans.Tests.Artifacts;
 /// This side never holds it either: bytes are generated, hashed and checked as they stream.
 /// </summary>
 [Collection(ProcessTestsCollection.Name)]
+[Trait("Category", Category.Slow)]
 public sealed class LargeArtifactProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const long Size = 2L << 30;

@@ -1,11 +1,13 @@
 using MlOps.Orleans.Artifacts;
 using MlOps.Orleans.Artifacts.Local;
 using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Tests.Infrastructure;
 using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 
 namespace MlOps.Orleans.Tests.Artifacts;
 
 /// <summary>The store contract on a folder, plus what only a file system can do: symbolic links.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class LocalArtifactStoreTests : ArtifactStoreContract
 {
     // The root sits inside a folder of its own, so "anywhere" includes where an escape would land.
@@ -15,11 +17,11 @@ public sealed class LocalArtifactStoreTests : ArtifactStoreContract
 
     private string Outside => Path.Combine(_base, "outside");
 
-    protected override Task<IArtifactStore?> CreateStoreAsync()
+    protected override Task<IArtifactStore> CreateStoreAsync()
     {
         Directory.CreateDirectory(Outside);
         File.WriteAllText(Path.Combine(Outside, "secret.txt"), "secret");
-        return Task.FromResult<IArtifactStore?>(new LocalArtifactStore(Root));
+        return Task.FromResult<IArtifactStore>(new LocalArtifactStore(Root));
     }
 
     protected override Task<IReadOnlyList<string>> VisibleAsync() => Task.FromResult<IReadOnlyList<string>>(

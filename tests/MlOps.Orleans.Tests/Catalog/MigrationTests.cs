@@ -7,6 +7,7 @@ using MlOps.Orleans.Hosting.Clustering;
 namespace MlOps.Orleans.Tests.Catalog;
 
 /// <summary>Several silos starting at once on a fresh catalog apply each migration exactly once.</summary>
+[Trait("Category", Category.Platform)]
 public sealed class MigrationTests
 {
     [Fact]

@@ -2,11 +2,13 @@ using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Tracking;
 using Orleans.Runtime;
 using Orleans.Streams;
+using MlOps.Orleans.Tests.Infrastructure;
 using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 
 namespace MlOps.Orleans.Tests.Cluster;
 
 /// <summary>Grain behaviour across a real two-silo cluster.</summary>
+[Trait("Category", Category.Platform)]
 public sealed class RunGrainClusterTests(TrackingClusterFixture fixture) : IClassFixture<TrackingClusterFixture>
 {
     private IGrainFactory Grains => fixture.Cluster.GrainFactory;

@@ -2,10 +2,12 @@ using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Gateway.Features;
 using Wire = MlOps.Orleans.Protos.Features.V1;
 
+using MlOps.Orleans.Tests.Infrastructure;
+
 namespace MlOps.Orleans.Tests.Gateway;
 
 /// <summary>The proto value types and the contract's map onto each other by name, both ways, with nothing left over.</summary>
-[Trait("Category", "Unit")]
+[Trait("Category", Category.Unit)]
 public sealed class ValueTypeMapperTests
 {
     [Fact]

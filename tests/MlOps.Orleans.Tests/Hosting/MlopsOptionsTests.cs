@@ -2,10 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MlOps.Orleans.Hosting;
 using MlOps.Orleans.Silo.Hosting;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Hosting;
 
 /// <summary>Settings are checked at start, and each problem is named.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class MlopsOptionsTests
 {
     private static MlopsOptions Load(params (string Key, string Value)[] settings) =>

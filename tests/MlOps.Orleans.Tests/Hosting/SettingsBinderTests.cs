@@ -8,10 +8,12 @@ using MlOps.Orleans.Hosting;
 using MlOps.Orleans.Hosting.Settings;
 using MlOps.Orleans.Silo.Hosting;
 
+using MlOps.Orleans.Tests.Infrastructure;
+
 namespace MlOps.Orleans.Tests.Hosting;
 
 /// <summary>Every settings class is bound and checked one way: all problems named at once, and again when the host starts.</summary>
-[Trait("Category", "Unit")]
+[Trait("Category", Category.Unit)]
 public sealed class SettingsBinderTests
 {
     [Fact]

@@ -17,8 +17,11 @@ public abstract class PlatformFixture : IAsyncLifetime
     private WebApplication? _app;
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "mlops-tests", Guid.NewGuid().ToString("N"));
 
-    public int HttpPort { get; } = FreePort.Next();
-    public int GrpcPort { get; } = FreePort.Next();
+    // HTTP, gRPC, silo, Orleans gateway: held until the moment the platform binds them (see FreePort).
+    private readonly PortReservation _ports = FreePort.Reserve(4);
+
+    public int HttpPort => _ports.Ports[0];
+    public int GrpcPort => _ports.Ports[1];
     public GrpcChannel Channel { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
     public Wire.TrackingService.TrackingServiceClient Tracking { get; private set; } = null!;
@@ -32,8 +35,8 @@ public abstract class PlatformFixture : IAsyncLifetime
         settings["Mlops:DataDir"] = _dataDir;
         settings["Mlops:HttpPort"] = HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Mlops:GrpcPort"] = GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        settings["Mlops:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        settings["Mlops:OrleansGatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Mlops:SiloPort"] = _ports.Ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Mlops:OrleansGatewayPort"] = _ports.Ports[3].ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Mlops:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8];
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
@@ -42,6 +45,7 @@ public abstract class PlatformFixture : IAsyncLifetime
         builder.AddMlopsEndpoints(options);
         _app = builder.Build();
         _app.MapMlopsEndpoints();
+        _ports.Dispose();
         await _app.StartAsync();
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}") };
@@ -50,6 +54,7 @@ public abstract class PlatformFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        _ports.Dispose();
         Channel?.Dispose();
         Http?.Dispose();
         if (_app is not null)
@@ -77,7 +82,7 @@ public sealed class PostgresPlatformFixture : PlatformFixture
         ["Mlops:Mode"] = "Cluster",
         ["Mlops:Postgres"] = await TestPostgres.CreateDatabaseAsync("mlops_api"),
         // A cluster refuses to start without a shared online store.
-        ["Mlops:Online:Redis"] = Features.Online.RedisTestConnection.Endpoint,
-        ["Mlops:Online:KeyPrefix"] = Features.Online.RedisTestConnection.UniquePrefix("api"),
+        ["Mlops:Online:Redis"] = Features.Online.Store.RedisTestConnection.Endpoint,
+        ["Mlops:Online:KeyPrefix"] = Features.Online.Store.RedisTestConnection.UniquePrefix("api"),
     };
 }

@@ -160,8 +160,10 @@ public abstract class MlflowRegistryRestTests(PlatformFixture platform, TrainedP
     }
 }
 
+[Trait("Category", Category.Platform)]
 public sealed class SqliteMlflowRegistryRestTests(SqlitePlatformFixture platform, TrainedPackageFixture package)
     : MlflowRegistryRestTests(platform, package), IClassFixture<SqlitePlatformFixture>, IClassFixture<TrainedPackageFixture>;
 
+[Trait("Category", Category.Platform)]
 public sealed class PostgresMlflowRegistryRestTests(PostgresPlatformFixture platform, TrainedPackageFixture package)
     : MlflowRegistryRestTests(platform, package), IClassFixture<PostgresPlatformFixture>, IClassFixture<TrainedPackageFixture>;

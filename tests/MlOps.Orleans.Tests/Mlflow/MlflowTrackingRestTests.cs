@@ -199,6 +199,8 @@ public abstract class MlflowTrackingRestTests(PlatformFixture platform)
     }
 }
 
+[Trait("Category", Category.Platform)]
 public sealed class SqliteMlflowTrackingRestTests(SqlitePlatformFixture platform) : MlflowTrackingRestTests(platform), IClassFixture<SqlitePlatformFixture>;
 
+[Trait("Category", Category.Platform)]
 public sealed class PostgresMlflowTrackingRestTests(PostgresPlatformFixture platform) : MlflowTrackingRestTests(platform), IClassFixture<PostgresPlatformFixture>;

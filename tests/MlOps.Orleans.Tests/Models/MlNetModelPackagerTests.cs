@@ -3,10 +3,12 @@ using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Models;
+using MlOps.Orleans.Tests.Infrastructure;
 using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 
 namespace MlOps.Orleans.Tests.Models;
 
+[Trait("Category", Category.Unit)]
 public sealed class MlNetModelPackagerTests(TrainedPackageFixture fixture) : IClassFixture<TrainedPackageFixture>
 {
     [Fact]

@@ -3,10 +3,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Models;
+using MlOps.Orleans.Tests.Infrastructure;
 using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 
 namespace MlOps.Orleans.Tests.Models;
 
+[Trait("Category", Category.Unit)]
 public sealed class ModelManifestTests
 {
     private const string ValidManifest = """

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using MlOps.Orleans.Models;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Models;
 
+[Trait("Category", Category.Unit)]
 public sealed class PackageValidationTests(TrainedPackageFixture fixture) : IClassFixture<TrainedPackageFixture>
 {
     [Fact]

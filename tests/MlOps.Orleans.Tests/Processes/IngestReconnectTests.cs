@@ -1,11 +1,13 @@
 using Grpc.Core;
 using Xunit.Abstractions;
+using MlOps.Orleans.Tests.Infrastructure;
 using Api = MlOps.Orleans.Protos.Tracking.V1;
 
 namespace MlOps.Orleans.Tests.Processes;
 
 /// <summary>The streaming ingest protocol across a dropped connection, against a real platform process.</summary>
 [Collection(ProcessTestsCollection.Name)]
+[Trait("Category", Category.Process)]
 public sealed class IngestReconnectTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Batches = 20;

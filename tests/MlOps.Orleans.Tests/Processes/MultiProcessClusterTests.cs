@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Xunit.Abstractions;
 using MlOps.Orleans.Tests.Features;
-using MlOps.Orleans.Tests.Features.Serving;
+using MlOps.Orleans.Tests.Features.Online.Retrieval;
 using MlOps.Orleans.Tests.Infrastructure;
 using Api = MlOps.Orleans.Protos.Tracking.V1;
 using Feat = MlOps.Orleans.Protos.Features.V1;
@@ -10,6 +10,7 @@ namespace MlOps.Orleans.Tests.Processes;
 
 /// <summary>Live metric subscriptions on a standalone gateway process for runs whose grains live on two other silo processes.</summary>
 [Collection(ProcessTestsCollection.Name)]
+[Trait("Category", Category.Slow)]
 public sealed class MultiProcessClusterTests(TwoSiloCluster cluster, ITestOutputHelper output) : IClassFixture<TwoSiloCluster>, IDisposable
 {
     /// <summary>The cluster's timeline so far (its start, then each test's placements) in the test's output.</summary>
@@ -17,10 +18,9 @@ public sealed class MultiProcessClusterTests(TwoSiloCluster cluster, ITestOutput
 
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(30);
 
-    [Fact]
+    [SkippableFact]
     public Task Subscriber_on_gateway_sees_points_for_runs_on_both_silos() => cluster.Scope.RunAsync(async () =>
     {
-        if (cluster.Skipped) return;
         var client = cluster.Client;
         var (runA, runB) = await cluster.CreateRunOnEachSiloAsync(await TrackingCalls.CreateExperimentAsync(client, "live"));
         var runs = new[] { runA, runB };
@@ -68,10 +68,9 @@ public sealed class MultiProcessClusterTests(TwoSiloCluster cluster, ITestOutput
 
     /// <summary>The standalone gateway reads online features through a silo's relay grain, a silo's own endpoints read the shard
     /// grains in process: both must give the same answer, and a refusal must name the problem on either path.</summary>
-    [Fact]
+    [SkippableFact]
     public Task Online_features_read_through_the_gateway_equal_those_read_on_a_silo() => cluster.Scope.RunAsync(async () =>
     {
-        if (cluster.Skipped) return;
         using var gatewayChannel = cluster.Gateway.CreateChannel();
         using var siloChannel = cluster.SiloA.CreateChannel();
         var gateway = new Feat.FeatureStoreService.FeatureStoreServiceClient(gatewayChannel);
@@ -112,10 +111,9 @@ public sealed class MultiProcessClusterTests(TwoSiloCluster cluster, ITestOutput
         }
     });
 
-    [Fact]
+    [SkippableFact]
     public Task Subscriber_on_gateway_resuming_mid_run_gets_the_replay_then_live_points_on_both_silos() => cluster.Scope.RunAsync(async () =>
     {
-        if (cluster.Skipped) return;
         var client = cluster.Client;
         var (runA, runB) = await cluster.CreateRunOnEachSiloAsync(await TrackingCalls.CreateExperimentAsync(client, "resume"));
         foreach (var run in new[] { runA, runB })

@@ -1,24 +1,18 @@
-using System.Net;
-using System.Net.Sockets;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Processes;
 
-/// <summary>The four ports one platform process listens on, each one the kernel called free a moment ago.</summary>
+/// <summary>The four ports one platform process listens on: distinct, from <see cref="FreePort"/>'s range, free a moment ago.</summary>
 public sealed record PlatformPorts(int Http, int Grpc, int Silo, int Gateway)
 {
-    /// <summary>Holds every listener open until all are chosen, so the four ports are distinct.</summary>
+    /// <summary>
+    /// The child binds them seconds later, after its start-up; below the ephemeral range and handed out once per test
+    /// process, nothing of this process takes them meanwhile.
+    /// </summary>
     public static PlatformPorts Allocate()
     {
-        var listeners = Enumerable.Range(0, 4).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            foreach (var l in listeners) l.Start();
-            var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToList();
-            return new PlatformPorts(ports[0], ports[1], ports[2], ports[3]);
-        }
-        finally
-        {
-            foreach (var l in listeners) l.Stop();
-        }
+        using var reservation = FreePort.Reserve(4);
+        var ports = reservation.Ports;
+        return new PlatformPorts(ports[0], ports[1], ports[2], ports[3]);
     }
 }

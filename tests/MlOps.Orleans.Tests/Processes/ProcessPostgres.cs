@@ -1,3 +1,4 @@
+using MlOps.Orleans.Tests.Infrastructure;
 using Npgsql;
 
 namespace MlOps.Orleans.Tests.Processes;
@@ -6,20 +7,9 @@ namespace MlOps.Orleans.Tests.Processes;
 public static class ProcessPostgres
 {
     public const string AdminVariable = "MLOPS_TEST_PG_ADMIN";
-    public const string AllowMissingVariable = "MLOPS_TEST_ALLOW_NO_PG";
 
-    /// <summary>
-    /// The admin connection string; null only when <see cref="AllowMissingVariable"/>=1 lets a PostgreSQL test pass without
-    /// PostgreSQL. Otherwise a missing server is a failure: the test command always provides one.
-    /// </summary>
-    public static string? AdminConnectionStringOrSkip()
-    {
-        if (Environment.GetEnvironmentVariable(AdminVariable) is { Length: > 0 } admin) return admin;
-        if (Environment.GetEnvironmentVariable(AllowMissingVariable) == "1") return null;
-        throw new InvalidOperationException(
-            $"{AdminVariable} is not set, so this PostgreSQL test cannot run. Run the suite through the test script (it starts PostgreSQL " +
-            $"and sets {AdminVariable}), or `source scripts/services.sh; services_start` first; set {AllowMissingVariable}=1 to skip on purpose.");
-    }
+    /// <summary>The admin connection string; a missing server fails the test, or skips it (see <see cref="TestServices.Require"/>).</summary>
+    public static string AdminConnectionString => TestServices.Require(AdminVariable, "PostgreSQL");
 
     /// <summary>Creates <c>mlops_x…</c> through the admin connection; returns the platform's connection string for it.</summary>
     public static async Task<(string Name, string ConnectionString)> CreateDatabaseAsync(string admin)

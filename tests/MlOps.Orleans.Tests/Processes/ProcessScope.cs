@@ -51,10 +51,10 @@ public sealed class ProcessScope : IAsyncDisposable
 
     public string CreateDirectory(string name) => Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
 
-    /// <summary>A fresh database, or null when PostgreSQL is absent and <see cref="ProcessPostgres.AllowMissingVariable"/> allows it.</summary>
-    public async Task<string?> CreatePostgresDatabaseOrSkipAsync()
+    /// <summary>A fresh database, dropped with the scope; no PostgreSQL fails the test, or skips it (see <see cref="ProcessPostgres"/>).</summary>
+    public async Task<string> CreatePostgresDatabaseAsync()
     {
-        if (ProcessPostgres.AdminConnectionStringOrSkip() is not { } admin) return null;
+        var admin = ProcessPostgres.AdminConnectionString;
         var (name, connectionString) = await ProcessPostgres.CreateDatabaseAsync(admin);
         lock (_gate) _cleanups.Add(() => ProcessPostgres.DropDatabaseAsync(admin, name));
         return connectionString;
@@ -92,7 +92,7 @@ public sealed class ProcessScope : IAsyncDisposable
         {
             await body();
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not SkipException)
         {
             throw new Xunit.Sdk.XunitException($"{e}\n\n----- platform processes -----\n{Diagnostics()}");
         }
@@ -156,7 +156,7 @@ public sealed class ProcessScope : IAsyncDisposable
         ["Mlops__ClusterId"] = clusterId,
         ["Mlops__ServiceId"] = clusterId,
         // A cluster silo refuses to start without a shared online store; the gateway ignores it.
-        ["Mlops__Online__Redis"] = Features.Online.RedisTestConnection.Endpoint,
-        ["Mlops__Online__KeyPrefix"] = Features.Online.RedisTestConnection.UniquePrefix("cluster"),
+        ["Mlops__Online__Redis"] = Features.Online.Store.RedisTestConnection.Endpoint,
+        ["Mlops__Online__KeyPrefix"] = Features.Online.Store.RedisTestConnection.UniquePrefix("cluster"),
     };
 }

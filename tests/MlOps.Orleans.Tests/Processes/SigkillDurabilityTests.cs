@@ -1,10 +1,12 @@
 using Xunit.Abstractions;
+using MlOps.Orleans.Tests.Infrastructure;
 using Api = MlOps.Orleans.Protos.Tracking.V1;
 
 namespace MlOps.Orleans.Tests.Processes;
 
 /// <summary>An acknowledged write survives the process being killed right after the acknowledgement.</summary>
 [Collection(ProcessTestsCollection.Name)]
+[Trait("Category", Category.Slow)]
 public sealed class SigkillDurabilityTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int SinglePoints = 200;
@@ -28,10 +30,10 @@ public sealed class SigkillDurabilityTests(ITestOutputHelper output) : IAsyncLif
         await AssertAcknowledgedWritesSurviveKillAsync(first, () => _scope.StartEmbeddedAsync("embedded-2", dataDir, PlatformPorts.Allocate()));
     });
 
-    [Fact]
+    [SkippableFact]
     public Task Cluster_silo_on_PostgreSQL_returns_every_acknowledged_write_after_SIGKILL() => _scope.RunAsync(async () =>
     {
-        if (await _scope.CreatePostgresDatabaseOrSkipAsync() is not { } postgres) return;
+        var postgres = await _scope.CreatePostgresDatabaseAsync();
         var clusterId = "durability-" + Guid.NewGuid().ToString("N")[..8];
         // The restarted silo takes the dead one's endpoint, as a restarted host would, so the cluster replaces it at once.
         var ports = PlatformPorts.Allocate();

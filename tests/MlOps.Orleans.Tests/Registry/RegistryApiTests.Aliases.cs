@@ -1,6 +1,5 @@
 using Grpc.Core;
 using MlOps.Orleans.Tests.Infrastructure;
-using MlOps.Orleans.Tests.Models;
 using Reg = MlOps.Orleans.Protos.Registry.V1;
 using Wire = MlOps.Orleans.Protos.Tracking.V1;
 

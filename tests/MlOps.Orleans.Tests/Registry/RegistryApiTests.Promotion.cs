@@ -97,8 +97,10 @@ public abstract partial class RegistryApiTests
     }
 }
 
+[Trait("Category", Category.Platform)]
 public sealed class SqliteRegistryApiTests(SqlitePlatformFixture platform, TrainedPackageFixture package)
     : RegistryApiTests(platform, package), IClassFixture<SqlitePlatformFixture>, IClassFixture<TrainedPackageFixture>;
 
+[Trait("Category", Category.Platform)]
 public sealed class PostgresRegistryApiTests(PostgresPlatformFixture platform, TrainedPackageFixture package)
     : RegistryApiTests(platform, package), IClassFixture<PostgresPlatformFixture>, IClassFixture<TrainedPackageFixture>;

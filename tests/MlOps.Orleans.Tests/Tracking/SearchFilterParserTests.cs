@@ -1,9 +1,11 @@
 using MlOps.Orleans.Catalog.Search;
 using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Tests.Infrastructure;
 using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 
 namespace MlOps.Orleans.Tests.Tracking;
 
+[Trait("Category", Category.Unit)]
 public sealed class SearchFilterParserTests
 {
     [Theory]

@@ -192,7 +192,9 @@ public abstract partial class TrackingApiTests(PlatformFixture platform)
 }
 
 [Collection("sqlite-platform")]
+[Trait("Category", Category.Platform)]
 public sealed class SqliteTrackingApiTests(SqlitePlatformFixture platform) : TrackingApiTests(platform), IClassFixture<SqlitePlatformFixture>;
 
 [Collection("postgres-platform")]
+[Trait("Category", Category.Platform)]
 public sealed class PostgresTrackingApiTests(PostgresPlatformFixture platform) : TrackingApiTests(platform), IClassFixture<PostgresPlatformFixture>;

@@ -2,13 +2,15 @@ using System.Text.RegularExpressions;
 
 // The namespace is WireFormat, not Wire: many tests alias the protobuf namespaces as "Wire", and a namespace
 // MlOps.Orleans.Tests.Wire would shadow that alias everywhere under MlOps.Orleans.Tests.
+using MlOps.Orleans.Tests.Infrastructure;
+
 namespace MlOps.Orleans.Tests.WireFormat;
 
 /// <summary>
 /// Guards what other processes see of our contracts (other silos, clients, stored grain state) against accidental change,
 /// e.g. while namespaces move: the generated snapshot must equal the committed tests/wire-snapshot.txt.
 /// </summary>
-[Trait("Category", "Unit")]
+[Trait("Category", Category.Unit)]
 public sealed partial class WireSnapshotTests
 {
     /// <summary>

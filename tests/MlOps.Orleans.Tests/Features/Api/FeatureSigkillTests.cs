@@ -1,5 +1,6 @@
 using MlOps.Orleans.Tests.Processes;
 using Xunit.Abstractions;
+using MlOps.Orleans.Tests.Infrastructure;
 using Feat = MlOps.Orleans.Protos.Features.V1;
 using static MlOps.Orleans.Tests.Features.FeatureFrames;
 
@@ -7,6 +8,7 @@ namespace MlOps.Orleans.Tests.Features.Api;
 
 /// <summary>An acknowledged apply, push and training set survive SIGKILL right after each acknowledgement.</summary>
 [Collection(ProcessTestsCollection.Name)]
+[Trait("Category", Category.Slow)]
 public sealed class FeatureSigkillTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly ProcessScope _scope = new(output);

@@ -3,6 +3,7 @@ using System.Globalization;
 using DuckDB.NET.Data;
 using MlOps.Orleans.Tests.Processes;
 using Xunit.Abstractions;
+using MlOps.Orleans.Tests.Infrastructure;
 using Feat = MlOps.Orleans.Protos.Features.V1;
 
 namespace MlOps.Orleans.Tests.Features.Api;
@@ -12,6 +13,7 @@ namespace MlOps.Orleans.Tests.Features.Api;
 /// holding the entity rows, the feature rows or the result would kill it. The files are written into the child's artifact folder.
 /// </summary>
 [Collection(ProcessTestsCollection.Name)]
+[Trait("Category", Category.Slow)]
 public sealed class LargeRetrievalProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const long Rows = 10_000_000;

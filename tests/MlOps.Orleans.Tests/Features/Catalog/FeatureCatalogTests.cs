@@ -8,6 +8,7 @@ using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 namespace MlOps.Orleans.Tests.Features.Catalog;
 
 /// <summary>The catalog's feature tables on both backends: atomic applies guarded by revision, versions, training-set dedupe.</summary>
+[Trait("Category", Category.Platform)]
 public sealed class FeatureCatalogTests
 {
     public static TheoryData<string> Backends => new() { "sqlite", "postgres" };

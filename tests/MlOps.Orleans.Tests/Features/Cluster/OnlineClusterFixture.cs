@@ -6,7 +6,7 @@ using MlOps.Orleans.Artifacts.Local;
 using MlOps.Orleans.Catalog;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Silo.Hosting;
-using MlOps.Orleans.Tests.Features.Online;
+using MlOps.Orleans.Tests.Features.Online.Store;
 using MlOps.Orleans.Tests.Infrastructure;
 using Orleans.TestingHost;
 using MlOps.Orleans.Hosting;

@@ -1,11 +1,13 @@
 using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Contracts.Features.Online;
 using MlOps.Orleans.Features.Online.Retrieval;
-using MlOps.Orleans.Tests.Features.Serving;
+using MlOps.Orleans.Tests.Features.Online.Retrieval;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Features.Cluster;
 
 /// <summary>Shards spread over the silos; when a silo leaves, its shards come back on the other and read through to Redis.</summary>
+[Trait("Category", Category.Platform)]
 public sealed class OnlineClusterTests(OnlineClusterFixture fixture) : IClassFixture<OnlineClusterFixture>
 {
     private const int Keys = 200;

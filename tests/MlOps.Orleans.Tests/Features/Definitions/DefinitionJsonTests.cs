@@ -1,10 +1,12 @@
 using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Definitions;
+using MlOps.Orleans.Tests.Infrastructure;
 using static MlOps.Orleans.Tests.Features.Definitions.SampleSpecs;
 
 namespace MlOps.Orleans.Tests.Features.Definitions;
 
 /// <summary>Canonical JSON: fixed layout, stable bytes, lossless round trips and digests over the versioned part only.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class DefinitionJsonTests
 {
     [Fact]

@@ -1,10 +1,12 @@
 using System.Text;
 using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Definitions;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Features.Definitions;
 
 /// <summary>YAML that tries to make the parser do exponential work is refused or read as written, never expanded.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class HostileYamlTests
 {
     [Fact]

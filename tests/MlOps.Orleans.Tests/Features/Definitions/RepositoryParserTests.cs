@@ -1,9 +1,11 @@
 using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Definitions;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Features.Definitions;
 
 /// <summary>YAML to specs: every field, defaults and inheritance, and every shape error with its file, object and position.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class RepositoryParserTests
 {
     [Fact]

@@ -1,9 +1,11 @@
 using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Definitions;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Features.Definitions;
 
 /// <summary>Plan and versioning: create, update (metadata), new version (versioned part), remove, and a stable second plan.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class RepositoryPlannerTests
 {
     [Fact]

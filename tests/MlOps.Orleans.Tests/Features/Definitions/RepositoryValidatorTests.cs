@@ -1,9 +1,11 @@
 using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Definitions;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Features.Definitions;
 
 /// <summary>Whole-repository validation: the sample is valid, and each rejection path names its file, kind, object and reason.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class RepositoryValidatorTests
 {
     [Fact]

@@ -1,7 +1,9 @@
 using MlOps.Orleans.Features.Definitions;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Features.Definitions;
 
+[Trait("Category", Category.Unit)]
 public sealed class TtlFormatTests
 {
     public static TheoryData<string, double?> Valid => new()

@@ -6,6 +6,7 @@ namespace MlOps.Orleans.Tests.Features.Materialization;
 
 /// <summary>Jobs as things: one per view at a time, progress while running, cancel, listing.</summary>
 [Collection(MaterializationCollection.Name)]
+[Trait("Category", Category.Platform)]
 public sealed class MaterializationJobTests(SqlitePlatformFixture platform) : MaterializationTestBase(platform)
 {
     private const long BigKeys = 1_000_000;

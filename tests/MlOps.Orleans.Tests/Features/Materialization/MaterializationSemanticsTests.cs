@@ -6,6 +6,7 @@ namespace MlOps.Orleans.Tests.Features.Materialization;
 
 /// <summary>What reaches the online store: the latest row per key in the window, tie-broken as offline, for every kind of view.</summary>
 [Collection(MaterializationCollection.Name)]
+[Trait("Category", Category.Platform)]
 public sealed class MaterializationSemanticsTests(SqlitePlatformFixture platform) : MaterializationTestBase(platform)
 {
     [Fact]

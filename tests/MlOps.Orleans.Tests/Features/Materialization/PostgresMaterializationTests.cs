@@ -5,6 +5,7 @@ using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 namespace MlOps.Orleans.Tests.Features.Materialization;
 
 /// <summary>The catalog side (locks, job records, incremental state) on PostgreSQL, in cluster mode.</summary>
+[Trait("Category", Category.Platform)]
 public sealed class PostgresMaterializationTests(PostgresPlatformFixture platform) : MaterializationTestBase(platform), IClassFixture<PostgresPlatformFixture>
 {
     [Fact]

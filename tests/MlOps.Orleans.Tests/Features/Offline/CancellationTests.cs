@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using MlOps.Orleans.Features.Offline;
+using MlOps.Orleans.Tests.Infrastructure;
 using static MlOps.Orleans.Tests.Features.Offline.Specs;
 using VT = MlOps.Orleans.Contracts.Features.FeatureValueType;
 
 namespace MlOps.Orleans.Tests.Features.Offline;
 
 /// <summary>Cancelling a retrieval interrupts DuckDB mid-query and leaves no file behind.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class CancellationTests : IDisposable
 {
     private readonly OfflineTestHost _host = new();

@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Features.Offline;
 
 /// <summary>The same job over the same data gives the same bytes, whatever DuckDB's parallelism.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class DeterminismTests : IDisposable
 {
     private readonly OfflineTestHost _host = new(threads: 2);

@@ -1,11 +1,13 @@
 using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Offline;
+using MlOps.Orleans.Tests.Infrastructure;
 using static MlOps.Orleans.Tests.Features.Offline.Specs;
 using VT = MlOps.Orleans.Contracts.Features.FeatureValueType;
 
 namespace MlOps.Orleans.Tests.Features.Offline;
 
 /// <summary>Small cases with every expected row written out, so a reader can check the semantics by eye.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class HandWrittenCasesTests : IDisposable
 {
     private readonly OfflineTestHost _host = new();

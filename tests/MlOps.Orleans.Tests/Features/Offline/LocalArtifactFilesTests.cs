@@ -1,9 +1,11 @@
 using MlOps.Orleans.Artifacts;
 using MlOps.Orleans.Artifacts.Local;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Features.Offline;
 
 /// <summary>The local store hands out the real path of a stored file, and nothing for anything else.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class LocalArtifactFilesTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("mlops-local-files-").FullName;

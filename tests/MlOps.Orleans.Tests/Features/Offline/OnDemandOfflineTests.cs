@@ -1,12 +1,14 @@
 using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Offline;
 using MlOps.Orleans.Features.Transforms;
+using MlOps.Orleans.Tests.Infrastructure;
 using static MlOps.Orleans.Tests.Features.Offline.Specs;
 using VT = MlOps.Orleans.Contracts.Features.FeatureValueType;
 
 namespace MlOps.Orleans.Tests.Features.Offline;
 
 /// <summary>On-demand outputs in a training set are exactly what the shared evaluator gives for the same inputs.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class OnDemandOfflineTests : IDisposable
 {
     private readonly OfflineTestHost _host = new();

@@ -1,9 +1,12 @@
+using MlOps.Orleans.Tests.Infrastructure;
+
 namespace MlOps.Orleans.Tests.Features.Offline;
 
 /// <summary>
 /// Every cell of generated training sets equals what the brute-force reference computes, with and without the created
 /// timestamp filter, and every hard case was actually exercised (its counter is above zero).
 /// </summary>
+[Trait("Category", Category.Unit)]
 public sealed class PointInTimeReferenceTests : IDisposable
 {
     private readonly OfflineTestHost _host = new();

@@ -1,6 +1,7 @@
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Offline;
+using MlOps.Orleans.Tests.Infrastructure;
 using static MlOps.Orleans.Tests.Features.Offline.Specs;
 using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 using VT = MlOps.Orleans.Contracts.Features.FeatureValueType;
@@ -8,6 +9,7 @@ using VT = MlOps.Orleans.Contracts.Features.FeatureValueType;
 namespace MlOps.Orleans.Tests.Features.Offline;
 
 /// <summary>Every refusal names what is wrong, and no refused retrieval leaves a file.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class RejectionTests : IDisposable
 {
     private readonly OfflineTestHost _host = new();

@@ -1,5 +1,6 @@
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Features.Offline;
+using MlOps.Orleans.Tests.Infrastructure;
 using static MlOps.Orleans.Tests.Features.Offline.Specs;
 using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 using VT = MlOps.Orleans.Contracts.Features.FeatureValueType;
@@ -7,6 +8,7 @@ using VT = MlOps.Orleans.Contracts.Features.FeatureValueType;
 namespace MlOps.Orleans.Tests.Features.Offline;
 
 /// <summary>SQL in a view can read its declared sources and nothing else, and cannot lift the restriction.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class SandboxTests : IDisposable
 {
     private readonly OfflineTestHost _host = new();

@@ -1,10 +1,12 @@
 using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Transforms;
+using MlOps.Orleans.Tests.Infrastructure;
 using static MlOps.Orleans.Tests.Features.Transforms.OnDemandTestViews;
 
 namespace MlOps.Orleans.Tests.Features.Transforms;
 
 /// <summary>The public surface: input order, output shape, determinism and concurrent evaluation.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class CompiledOnDemandViewTests
 {
     [Fact]

@@ -1,9 +1,11 @@
 using MlOps.Orleans.Contracts.Features;
+using MlOps.Orleans.Tests.Infrastructure;
 using static MlOps.Orleans.Tests.Features.Transforms.OnDemandTestViews;
 
 namespace MlOps.Orleans.Tests.Features.Transforms;
 
 /// <summary>Values of expressions on the sample row, including coercion to the declared output type.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class ExpressionEvaluationTests
 {
     public static TheoryData<string, FeatureValueType, object?> Cases => new()

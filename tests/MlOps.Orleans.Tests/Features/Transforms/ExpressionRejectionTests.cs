@@ -1,11 +1,13 @@
 using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Features.Definitions;
 using MlOps.Orleans.Features.Transforms;
+using MlOps.Orleans.Tests.Infrastructure;
 using static MlOps.Orleans.Tests.Features.Transforms.OnDemandTestViews;
 
 namespace MlOps.Orleans.Tests.Features.Transforms;
 
 /// <summary>Every way Compile refuses an expression, with the reason the user sees.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class ExpressionRejectionTests
 {
     public static TheoryData<string, FeatureValueType, string> Cases => new()

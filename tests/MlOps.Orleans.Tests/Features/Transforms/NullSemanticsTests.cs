@@ -1,9 +1,11 @@
 using MlOps.Orleans.Contracts.Features;
+using MlOps.Orleans.Tests.Infrastructure;
 using static MlOps.Orleans.Tests.Features.Transforms.OnDemandTestViews;
 
 namespace MlOps.Orleans.Tests.Features.Transforms;
 
 /// <summary>How missing values flow: operators propagate null, a few functions and three-valued logic absorb it.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class NullSemanticsTests
 {
     private static readonly Dictionary<string, object?> NoTrips = With(("stats__trips", null));

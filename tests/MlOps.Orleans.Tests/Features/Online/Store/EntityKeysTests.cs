@@ -1,7 +1,9 @@
+using MlOps.Orleans.Tests.Infrastructure;
 using MlOps.Orleans.Features.Online.Store;
 
-namespace MlOps.Orleans.Tests.Features.Online;
+namespace MlOps.Orleans.Tests.Features.Online.Store;
 
+[Trait("Category", Category.Unit)]
 public sealed class EntityKeysTests
 {
     [Fact]

@@ -5,9 +5,10 @@ using System.Text.Json;
 using MlOps.Orleans.Tests.Infrastructure;
 using Feat = MlOps.Orleans.Protos.Features.V1;
 
-namespace MlOps.Orleans.Tests.Features.Serving;
+namespace MlOps.Orleans.Tests.Features.Online.Retrieval;
 
 /// <summary>Feast's feature-server HTTP shapes over real sockets: push, write-to-online-store, get-online-features, errors.</summary>
+[Trait("Category", Category.Platform)]
 public sealed class FeastHttpTests(SqlitePlatformFixture platform) : IClassFixture<SqlitePlatformFixture>
 {
     private readonly HttpClient _http = platform.Http;

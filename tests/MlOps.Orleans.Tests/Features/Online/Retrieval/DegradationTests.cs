@@ -1,12 +1,12 @@
 using System.Net;
 using Grpc.Core;
-using MlOps.Orleans.Tests.Features.Online;
+using MlOps.Orleans.Tests.Features.Online.Store;
 using MlOps.Orleans.Tests.Infrastructure;
 using StackExchange.Redis;
 using Feat = MlOps.Orleans.Protos.Features.V1;
 using static MlOps.Orleans.Tests.Features.FeatureFrames;
 
-namespace MlOps.Orleans.Tests.Features.Serving;
+namespace MlOps.Orleans.Tests.Features.Online.Retrieval;
 
 /// <summary>The embedded platform over a Redis of its own (AOF, fsync always) that the test kills, restarts and flushes.</summary>
 public sealed class PrivateRedisPlatformFixture : PlatformFixture, IAsyncLifetime
@@ -30,6 +30,7 @@ public sealed class PrivateRedisPlatformFixture : PlatformFixture, IAsyncLifetim
 /// Redis down: rows held by shards keep being served, misses answer UNAVAILABLE naming the online store, writes are refused
 /// (never dropped); service resumes by itself when Redis is back; after a flush the online readiness reports the store empty.
 /// </summary>
+[Trait("Category", Category.Platform)]
 public sealed class DegradationTests(PrivateRedisPlatformFixture platform) : OnlineServingApiTestsBase(platform), IClassFixture<PrivateRedisPlatformFixture>
 {
     [Fact]

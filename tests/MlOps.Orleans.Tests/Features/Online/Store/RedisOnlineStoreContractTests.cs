@@ -1,11 +1,13 @@
 using MlOps.Orleans.Contracts.Features.Online;
 using StackExchange.Redis;
 using StackExchange.Redis.Profiling;
+using MlOps.Orleans.Tests.Infrastructure;
 using MlOps.Orleans.Features.Online.Store;
 
-namespace MlOps.Orleans.Tests.Features.Online;
+namespace MlOps.Orleans.Tests.Features.Online.Store;
 
 /// <summary>The contract against the Redis of the test command, under a key prefix of this class's own.</summary>
+[Trait("Category", Category.Platform)]
 public sealed class RedisOnlineStoreContractTests : OnlineStoreContract, IAsyncLifetime
 {
     private static readonly string Prefix = RedisTestConnection.UniquePrefix("contract");

@@ -1,8 +1,8 @@
 using MlOps.Orleans.Contracts.Features.Online;
-using static MlOps.Orleans.Tests.Features.Online.OnlineTestViews;
+using static MlOps.Orleans.Tests.Features.Online.Store.OnlineTestViews;
 using MlOps.Orleans.Features.Online.Store;
 
-namespace MlOps.Orleans.Tests.Features.Online;
+namespace MlOps.Orleans.Tests.Features.Online.Store;
 
 /// <summary>
 /// What every <see cref="IOnlineStore"/> backend must do, run against each (<see cref="RedisOnlineStoreContractTests"/>,

@@ -2,7 +2,7 @@ using MlOps.Orleans.Contracts.Features;
 using MlOps.Orleans.Contracts.Features.Online;
 using MlOps.Orleans.Features.Online.Store;
 
-namespace MlOps.Orleans.Tests.Features.Online;
+namespace MlOps.Orleans.Tests.Features.Online.Store;
 
 /// <summary>Layouts and rows for the online store tests; view names are unique per call so tests never share data.</summary>
 internal static class OnlineTestViews

@@ -1,10 +1,12 @@
 using Microsoft.Data.Sqlite;
-using static MlOps.Orleans.Tests.Features.Online.OnlineTestViews;
+using MlOps.Orleans.Tests.Infrastructure;
+using static MlOps.Orleans.Tests.Features.Online.Store.OnlineTestViews;
 using MlOps.Orleans.Features.Online.Store;
 
-namespace MlOps.Orleans.Tests.Features.Online;
+namespace MlOps.Orleans.Tests.Features.Online.Store;
 
 /// <summary>What only the embedded store has to show: its file settings, expiry on read, and the sweep.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class SqliteOnlineStoreTests : IDisposable
 {
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(5);
@@ -31,7 +33,7 @@ public sealed class SqliteOnlineStoreTests : IDisposable
     [Fact]
     public async Task Rows_past_ttl_and_grace_vanish_on_read_and_the_sweep_deletes_them()
     {
-        var clock = new ManualClock();
+        var clock = new ManualClock(Now);
         var options = Options();
         options.SweepBatch = 3;
         var view = Floats("expiry", 1, ttl: TimeSpan.FromMinutes(10));

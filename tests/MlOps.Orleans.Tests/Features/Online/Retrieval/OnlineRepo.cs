@@ -1,4 +1,4 @@
-namespace MlOps.Orleans.Tests.Features.Serving;
+namespace MlOps.Orleans.Tests.Features.Online.Retrieval;
 
 /// <summary>An online repository with unique names: a push source feeding an online view (ttl 1h) and an on-demand view.</summary>
 public sealed class OnlineRepo(string suffix)

@@ -1,6 +1,6 @@
 using MlOps.Orleans.Features.Online.Store;
 
-namespace MlOps.Orleans.Tests.Features.Online;
+namespace MlOps.Orleans.Tests.Features.Online.Store;
 
 /// <summary>The Redis the test command started (scripts/services.sh), and options for a test class's own key prefix.</summary>
 internal static class RedisTestConnection

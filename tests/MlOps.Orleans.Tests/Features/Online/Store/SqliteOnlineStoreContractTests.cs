@@ -1,8 +1,10 @@
+using MlOps.Orleans.Tests.Infrastructure;
 using MlOps.Orleans.Features.Online.Store;
 
-namespace MlOps.Orleans.Tests.Features.Online;
+namespace MlOps.Orleans.Tests.Features.Online.Store;
 
 /// <summary>The contract against the embedded store, in a folder of this test's own.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class SqliteOnlineStoreContractTests : OnlineStoreContract, IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("mlops-online-sqlite-").FullName;

@@ -4,7 +4,7 @@ using MlOps.Orleans.Tests.Infrastructure;
 using Feat = MlOps.Orleans.Protos.Features.V1;
 using static MlOps.Orleans.Tests.Features.FeatureFrames;
 
-namespace MlOps.Orleans.Tests.Features.Serving;
+namespace MlOps.Orleans.Tests.Features.Online.Retrieval;
 
 /// <summary>What the online serving tests share: a client, frames, an applied repository, pushes and reads.</summary>
 public abstract class OnlineServingApiTestsBase(PlatformFixture platform)
@@ -263,7 +263,9 @@ public abstract class OnlineServingApiTests(PlatformFixture platform) : OnlineSe
     }
 }
 
+[Trait("Category", Category.Platform)]
 public sealed class SqliteOnlineServingApiTests(SqlitePlatformFixture platform) : OnlineServingApiTests(platform), IClassFixture<SqlitePlatformFixture>;
 
 /// <summary>The same suite with the online store in the Redis the test command started.</summary>
+[Trait("Category", Category.Platform)]
 public sealed class RedisOnlineServingApiTests(RedisPlatformFixture platform) : OnlineServingApiTests(platform), IClassFixture<RedisPlatformFixture>;

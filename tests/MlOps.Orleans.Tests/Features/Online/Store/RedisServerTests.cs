@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using MlOps.Orleans.Contracts.Features.Online;
-using static MlOps.Orleans.Tests.Features.Online.OnlineTestViews;
+using MlOps.Orleans.Tests.Infrastructure;
+using static MlOps.Orleans.Tests.Features.Online.Store.OnlineTestViews;
 using MlOps.Orleans.Features.Online.Store;
 
-namespace MlOps.Orleans.Tests.Features.Online;
+namespace MlOps.Orleans.Tests.Features.Online.Store;
 
 /// <summary>
 /// The Redis backend against a redis-server of this class's own (AOF, appendfsync always), which the tests kill, restart,
 /// flush and read command statistics of.
 /// </summary>
+[Trait("Category", Category.Platform)]
 public sealed class RedisServerTests(PrivateRedisFixture fixture) : IClassFixture<PrivateRedisFixture>
 {
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(5);

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using MlOps.Orleans.Tests.Infrastructure;
 
-namespace MlOps.Orleans.Tests.Features.Online;
+namespace MlOps.Orleans.Tests.Features.Online.Store;
 
 /// <summary>
 /// A redis-server of the test's own, in a temporary folder, with AOF and fsync on every write (so an acknowledged write

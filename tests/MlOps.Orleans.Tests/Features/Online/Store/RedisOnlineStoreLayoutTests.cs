@@ -1,10 +1,12 @@
 using StackExchange.Redis;
-using static MlOps.Orleans.Tests.Features.Online.OnlineTestViews;
+using MlOps.Orleans.Tests.Infrastructure;
+using static MlOps.Orleans.Tests.Features.Online.Store.OnlineTestViews;
 using MlOps.Orleans.Features.Online.Store;
 
-namespace MlOps.Orleans.Tests.Features.Online;
+namespace MlOps.Orleans.Tests.Features.Online.Store;
 
 /// <summary>What the Redis keys look like: expiry, hash slots, value size. On the test command's Redis, own prefix.</summary>
+[Trait("Category", Category.Platform)]
 public sealed class RedisOnlineStoreLayoutTests : IAsyncLifetime
 {
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(5);

@@ -1,10 +1,12 @@
 using MlOps.Orleans.Contracts.Features.Online;
-using static MlOps.Orleans.Tests.Features.Online.OnlineTestViews;
+using MlOps.Orleans.Tests.Infrastructure;
+using static MlOps.Orleans.Tests.Features.Online.Store.OnlineTestViews;
 using MlOps.Orleans.Grains.Features.Online;
 
-namespace MlOps.Orleans.Tests.Features.Serving;
+namespace MlOps.Orleans.Tests.Features.Online.Retrieval;
 
 /// <summary>A shard's memory and the in-process read of it: newest wins, bounded, expired rows and absent keys never answer.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class ShardMemoryTests
 {
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(5);

@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace MlOps.Orleans.Tests.Features.Online;
+namespace MlOps.Orleans.Tests.Features.Online.Store;
 
 /// <summary>One private redis-server per test class, plus an admin connection (INFO, CONFIG RESETSTAT, FLUSHALL) to it.</summary>
 public sealed class PrivateRedisFixture : IAsyncLifetime

@@ -1,7 +1,7 @@
-using MlOps.Orleans.Tests.Features.Online;
+using MlOps.Orleans.Tests.Features.Online.Store;
 using MlOps.Orleans.Tests.Infrastructure;
 
-namespace MlOps.Orleans.Tests.Features.Serving;
+namespace MlOps.Orleans.Tests.Features.Online.Retrieval;
 
 /// <summary>The embedded platform with its online store in the test command's Redis, under a key prefix of its own.</summary>
 public sealed class RedisPlatformFixture : PlatformFixture
