@@ -13,7 +13,7 @@ internal sealed class LocalRoot
 
     public LocalRoot(string root)
     {
-        Directory.CreateDirectory(root);
+        DurableFolders.Create(root);
         FullPath = RealPath(Path.GetFullPath(root));
     }
 

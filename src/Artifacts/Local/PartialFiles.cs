@@ -32,7 +32,8 @@ internal sealed class PartialFiles(string folder)
         {
             try
             {
-                Directory.CreateDirectory(parent);
+                // The new folders on the way (a run's first artifacts/model/) must outlive a power loss as much as the file.
+                DurableFolders.Create(parent);
                 File.Move(partial, target, overwrite: true);
                 DirectorySync.Flush(parent);
                 return;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MlOps.Orleans.Artifacts.Local;
 using MlOps.Orleans.Contracts.Features.Online;
 
 namespace MlOps.Orleans.Features.Online.Store;
@@ -43,7 +44,8 @@ public sealed class SqliteOnlineStore : IOnlineStore
     public static SqliteOnlineStore Open(OnlineStoreOptions options, ILogger? logger = null, TimeProvider? time = null)
     {
         var folder = options.SqliteFolder ?? throw new ArgumentException("OnlineStoreOptions.SqliteFolder is not set", nameof(options));
-        Directory.CreateDirectory(folder);
+        // Durably: a new online/ folder (and data folder) must outlive a power loss as the rows written into it do.
+        DurableFolders.Create(folder);
         return new SqliteOnlineStore(Path.Combine(folder, SqliteSchema.FileName), options, logger, time);
     }
 
