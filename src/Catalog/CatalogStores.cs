@@ -48,5 +48,9 @@ public sealed class CatalogStores : IAsyncDisposable
         return stores;
     }
 
+    /// <inheritdoc cref="CatalogDatabase.ReadDurabilitySettingsAsync"/>
+    public Task<IReadOnlyDictionary<string, string?>> ReadDurabilitySettingsAsync(CancellationToken ct = default) =>
+        _database.ReadDurabilitySettingsAsync(ct);
+
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

@@ -15,6 +15,9 @@ public sealed class PostgresCatalogDatabase : CatalogDatabase
     /// Any constant works; it only has to be the same for every silo running migrations.
     /// </summary>
     public const long MigrationLockKey = 0x6D6C6F7073;
+    public const string FsyncSetting = "fsync";
+    public const string SynchronousCommitSetting = "synchronous_commit";
+    private static readonly string[] DurabilitySettings = [FsyncSetting, SynchronousCommitSetting];
     private readonly NpgsqlDataSource _dataSource;
 
     private PostgresCatalogDatabase(NpgsqlDataSource dataSource) => _dataSource = dataSource;
@@ -96,6 +99,23 @@ public sealed class PostgresCatalogDatabase : CatalogDatabase
             while (await reader.ReadAsync(ct).ConfigureAwait(false)) inserted.Add(reader.GetInt64(0));
         }
         return inserted.Count == n ? metrics : metrics.Where(m => inserted.Contains(m.Sequence)).ToList();
+    }
+
+    /// <summary>
+    /// <c>fsync</c> and <c>synchronous_commit</c> on a connection of the catalog's own pool, so a per-database or per-role
+    /// <c>ALTER ... SET synchronous_commit</c> shows as the catalog's sessions see it.
+    /// </summary>
+    public override async Task<IReadOnlyDictionary<string, string?>> ReadDurabilitySettingsAsync(CancellationToken ct)
+    {
+        await using var c = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var name in DurabilitySettings)
+        {
+            // SHOW takes no parameters; the names are our constants.
+            await using var command = c.Command($"SHOW {name}");
+            settings[name] = Convert.ToString(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return settings;
     }
 
     public override bool IsUniqueViolation(Exception exception) =>

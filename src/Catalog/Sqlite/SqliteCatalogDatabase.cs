@@ -99,6 +99,10 @@ public sealed class SqliteCatalogDatabase : CatalogDatabase
         }
     }
 
+    // The writer's own connection: it makes every commit, and synchronous is a per-connection setting.
+    public override Task<IReadOnlyDictionary<string, string?>> ReadDurabilitySettingsAsync(CancellationToken ct) =>
+        _writer.ReadDurabilitySettingsAsync(ct);
+
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using MlOps.Orleans.Catalog.Storage;
@@ -12,6 +13,8 @@ namespace MlOps.Orleans.Catalog.Sqlite;
 /// </summary>
 internal sealed class SqliteWriter : IAsyncDisposable
 {
+    public const string JournalModeSetting = "journal_mode";
+    public const string SynchronousSetting = "synchronous";
     private const int MaxGroup = 512;
     private readonly SqliteConnection _connection;
     private readonly Channel<IWorkItem> _queue = Channel.CreateUnbounded<IWorkItem>(new UnboundedChannelOptions { SingleReader = true });
@@ -42,6 +45,23 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// <summary>Per-connection settings: durable commits, waiting on locks instead of failing, case-sensitive LIKE as in PostgreSQL.</summary>
     public static Task ConfigureAsync(SqliteConnection connection, CancellationToken ct) =>
         connection.ExecAsync(null, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA case_sensitive_like=ON;", ct);
+
+    /// <summary>
+    /// <c>journal_mode</c> and <c>synchronous</c> as the write connection itself reports them (each connection has its own
+    /// <c>synchronous</c>, so only this one says how commits are made durable), lower case: <c>wal</c>, <c>full</c>.
+    /// </summary>
+    public Task<IReadOnlyDictionary<string, string?>> ReadDurabilitySettingsAsync(CancellationToken ct) =>
+        EnqueueAsync<IReadOnlyDictionary<string, string?>>(async (c, tx, token) =>
+        {
+            await using var journal = c.Command("PRAGMA journal_mode", tx);
+            await using var synchronous = c.Command("PRAGMA synchronous", tx);
+            var level = Convert.ToInt64(await synchronous.ExecuteScalarAsync(token).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            return new Dictionary<string, string?>(StringComparer.Ordinal)
+            {
+                [JournalModeSetting] = Convert.ToString(await journal.ExecuteScalarAsync(token).ConfigureAwait(false), CultureInfo.InvariantCulture)?.ToLowerInvariant(),
+                [SynchronousSetting] = level switch { 0 => "off", 1 => "normal", 2 => "full", 3 => "extra", _ => level.ToString(CultureInfo.InvariantCulture) },
+            };
+        }, ct);
 
     public Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct)
     {

@@ -28,6 +28,12 @@ public abstract class CatalogDatabase : IAsyncDisposable
     /// <summary>Case-insensitive LIKE in this dialect.</summary>
     public abstract string ILike(string left, string right);
 
+    /// <summary>
+    /// The settings that decide whether a commit survives a crash or a power loss, by name, as the backend reports them to
+    /// the connections the catalog uses (null: the backend would not say). Judged at start by the silo.
+    /// </summary>
+    public abstract Task<IReadOnlyDictionary<string, string?>> ReadDurabilitySettingsAsync(CancellationToken ct);
+
     /// <summary>True when a read connection opens and answers.</summary>
     public async Task<bool> PingAsync(CancellationToken ct = default)
     {

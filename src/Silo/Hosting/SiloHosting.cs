@@ -1,3 +1,4 @@
+using MlOps.Orleans.Artifacts.Local;
 using MlOps.Orleans.Catalog;
 using MlOps.Orleans.Gateway.Artifacts;
 using MlOps.Orleans.Hosting;
@@ -14,12 +15,16 @@ public static class SiloHosting
         builder.Services.AddMlopsFeatures(builder.MlopsSettings(), options);
         // Every setting of the silo is checked, all problems named at once, before anything is opened.
         builder.MlopsSettings().Register(builder.Services);
+        // The data folder durably (each new level's parent fsynced): the catalog file and the artifacts live under it.
+        if (!options.IsCluster) DurableFolders.Create(options.DataDir);
         var catalog = options.IsCluster
             ? await CatalogStores.OpenPostgresAsync(options.Postgres!)
             : await CatalogStores.OpenSqliteAsync(Path.Combine(options.DataDir, "catalog.db"));
         if (options.IsCluster) await OrleansSchema.EnsureAsync(options.Postgres!);
         // One catalog, one connection pool (one SQLite writer): each concern sees it through its own small interface.
         builder.Services.AddMlopsCatalog(catalog);
+        // Warns about (or, with Mlops:RequireDurableBackends, refuses) backends that would lose acknowledged writes.
+        builder.Services.AddHostedService<BackendDurabilityCheck>();
         builder.UseOrleans(silo => silo.UseMlopsClustering(options));
         return builder;
     }

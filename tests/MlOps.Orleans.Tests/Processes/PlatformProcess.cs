@@ -173,6 +173,21 @@ public sealed class PlatformProcess : IAsyncDisposable
         return false;
     }
 
+    /// <summary>Waits until the process exits by itself (a refused start); its exit code, or a timeout with its output.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} still runs after {timeout.TotalSeconds:F0} s.\n{Describe()}");
+        }
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL, now: nothing in the process gets to flush or finish a request. Waits until the process is gone.</summary>
     public void Kill()
     {

@@ -35,4 +35,11 @@ public interface IOnlineStore : IAsyncDisposable
     /// <summary>Whether the backend answers and whether it holds any online data at all. Never throws for an unreachable
     /// backend (it reports <see cref="OnlineStoreStatus.Reachable"/> false), only for cancellation.</summary>
     Task<OnlineStoreStatus> StatusAsync(CancellationToken ct);
+
+    /// <summary>
+    /// The backend's settings that decide whether an acknowledged write survives a crash or a power loss, by name, as the
+    /// backend reports them (Redis: <c>appendonly</c>, <c>appendfsync</c>; SQLite: <c>journal_mode</c>, <c>synchronous</c>);
+    /// null when the backend will not say or does not answer. Judged at start by the silo.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, string?>> ReadDurabilitySettingsAsync(CancellationToken ct);
 }

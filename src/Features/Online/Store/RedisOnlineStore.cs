@@ -210,6 +210,9 @@ public sealed class RedisOnlineStore : IOnlineStore
         return new OnlineStoreStatus(true, hasData, live, detail);
     }
 
+    public Task<IReadOnlyDictionary<string, string?>> ReadDurabilitySettingsAsync(CancellationToken ct) =>
+        RedisDurability.ReadAsync(_options, ct);
+
     /// <summary>One bounded step of the sweep of dropped view versions (the background timer calls this too).</summary>
     public async Task<OnlineSweepResult> SweepAsync(CancellationToken ct) =>
         (await _sweeper.StepAsync(IsCluster, ct).ConfigureAwait(false)).Result;

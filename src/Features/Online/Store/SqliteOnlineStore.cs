@@ -103,6 +103,9 @@ public sealed class SqliteOnlineStore : IOnlineStore
         }
     }
 
+    public Task<IReadOnlyDictionary<string, string?>> ReadDurabilitySettingsAsync(CancellationToken ct) =>
+        Locked(_writer.DurabilitySettings, "a settings check", ct);
+
     /// <summary>One bounded sweep step: rows of a dropped view version, else expired rows (at most
     /// <see cref="OnlineStoreOptions.SweepBatch"/> each).</summary>
     public Task<OnlineSweepResult> SweepAsync(CancellationToken ct) =>

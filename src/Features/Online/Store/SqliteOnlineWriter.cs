@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using MlOps.Orleans.Contracts.Features.Online;
 
@@ -139,6 +140,21 @@ internal sealed class SqliteOnlineWriter : IDisposable
         transaction.Commit();
         return new OnlineStoreStatus(true, hasData, live,
             $"sqlite {path}: {live} view version(s), {(hasData ? "holding data" : "empty")}");
+    }
+
+    /// <summary><c>journal_mode</c> and <c>synchronous</c> of this connection, the one that commits every write.</summary>
+    public IReadOnlyDictionary<string, string?> DurabilitySettings()
+    {
+        using var journal = _connection.CreateCommand();
+        journal.CommandText = "PRAGMA journal_mode";
+        using var synchronous = _connection.CreateCommand();
+        synchronous.CommandText = "PRAGMA synchronous";
+        var level = Convert.ToInt64(synchronous.ExecuteScalar(), CultureInfo.InvariantCulture);
+        return new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["journal_mode"] = Convert.ToString(journal.ExecuteScalar(), CultureInfo.InvariantCulture)?.ToLowerInvariant(),
+            ["synchronous"] = level switch { 0 => "off", 1 => "normal", 2 => "full", 3 => "extra", _ => level.ToString(CultureInfo.InvariantCulture) },
+        };
     }
 
     public void Dispose()

@@ -7,25 +7,25 @@ namespace MlOps.Orleans.Tests.Features.Online.Store;
 
 /// <summary>
 /// A redis-server of the test's own, in a temporary folder, with AOF and fsync on every write (so an acknowledged write
-/// must survive kill -9), that the test can kill and restart on the same port. Never daemonized: the test holds the
+/// must survive kill -9) unless the test overrides them, that the test can kill and restart on the same port. Never daemonized: the test holds the
 /// process and stops it by its id.
 /// </summary>
 internal sealed class PrivateRedis : IAsyncDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mlops-online-redis-").FullName;
+    private readonly string[] _overrides;
     private Process? _process;
 
-    private PrivateRedis()
-    {
-    }
+    private PrivateRedis(string[] overrides) => _overrides = overrides;
 
     public int Port { get; private set; }
 
     public string Endpoint => $"127.0.0.1:{Port}";
 
-    public static async Task<PrivateRedis> StartAsync()
+    /// <param name="overrides">More redis-server arguments, after the defaults (a later option wins): <c>--appendonly no</c>.</param>
+    public static async Task<PrivateRedis> StartAsync(params string[] overrides)
     {
-        var redis = new PrivateRedis();
+        var redis = new PrivateRedis(overrides);
         try
         {
             // The port is free when picked but another process may take it before redis binds: try a few.
@@ -86,6 +86,7 @@ internal sealed class PrivateRedis : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in _overrides) info.ArgumentList.Add(argument);
         _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start");
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (DateTime.UtcNow < deadline)
