@@ -4,9 +4,10 @@ namespace MlOps.Orleans.Silo.Hosting;
 /// Which backend settings make an acknowledged write survive a crash and a power loss, in one place. The backends only
 /// report their values (<c>ReadDurabilitySettingsAsync</c>); the judgement is here.
 /// <para>
-/// Redis <c>appendfsync everysec</c> does not count: a Redis crash alone loses nothing (the append-only file is written
-/// before the reply), but a power loss or OS crash of the Redis host loses about the last second of acknowledged online
-/// writes, and the platform's promise is that an acknowledged write survives both.
+/// Redis <c>appendfsync everysec</c> does not count: a Redis crash alone usually loses nothing (the append-only file is
+/// written before the reply unless a slow fsync holds the write back), but a power loss or OS crash of the Redis host loses
+/// about the last second of acknowledged online writes, and the platform's promise is that an acknowledged write survives
+/// both. Such a deployment still starts, with a warning, unless <c>Mlops:RequireDurableBackends</c> is set.
 /// </para>
 /// </summary>
 public static class DurabilityRules
@@ -29,7 +30,7 @@ public static class DurabilityRules
         new(Redis, "appendonly", ["yes"],
             "online rows live in memory and snapshots only, so a Redis restart or crash loses every acknowledged online write since the last snapshot"),
         new(Redis, "appendfsync", ["always"],
-            "everysec loses about the last second of acknowledged online writes when the Redis host loses power or its OS crashes; no leaves the flush to the OS (about 30 s)"),
+            "everysec loses about the last second (two with a busy disk) of acknowledged online writes when the Redis host loses power or its OS crashes; no leaves the flush to the OS (about 30 s)"),
     ];
 
     /// <summary>The settings of <paramref name="engine"/> that are not durable or not known, in rule order.</summary>
