@@ -6,8 +6,9 @@ using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 namespace MlOps.Orleans.Gateway.Common;
 
 /// <summary>
-/// Turns refusals from grains into the gRPC status that names the problem. Cluster trouble becomes UNAVAILABLE;
-/// anything else is a bug, logged with its stack and answered INTERNAL without leaking internals.
+/// The gRPC error path: refusals from grains become the gRPC status that names the problem, cluster trouble UNAVAILABLE,
+/// anything else (a bug) INTERNAL with a correlation id that the logged line has too. <see cref="Failures"/> decides the kind for
+/// gRPC and HTTP alike; the HTTP protocols answer in their own shapes through <see cref="HttpErrorMiddleware"/>.
 /// </summary>
 internal sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
 {
@@ -41,22 +42,24 @@ internal sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Inter
 
     private RpcException Map(Exception e, ServerCallContext context)
     {
-        if (e is MlopsException m)
+        switch (Failures.Classify(e, context.CancellationToken))
         {
-            var metadata = new Metadata();
-            if (m.Field is not null) metadata.Add("mlops-field", m.Field);
-            return new RpcException(new Status(ToStatus(m.Code), Describe(m)), metadata);
+            case FailureKind.Refusal:
+                var m = (MlopsException)e;
+                var metadata = new Metadata();
+                if (m.Field is not null) metadata.Add("mlops-field", m.Field);
+                return new RpcException(new Status(ToStatus(m.Code), Describe(m)), metadata);
+            case FailureKind.Cancelled:
+                return new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled"));
+            case FailureKind.Unavailable:
+                logger.LogWarning(e, "Cluster unavailable for {Method}", context.Method);
+                return new RpcException(new Status(StatusCode.Unavailable, $"the cluster did not answer: {e.Message}"));
+            default:
+                // The same correlation id in the log line and the status, as the HTTP protocols answer a 500.
+                var correlationId = context.GetHttpContext().TraceIdentifier;
+                logger.LogError(e, "Unhandled error in {Method}, correlation id {CorrelationId}", context.Method, correlationId);
+                return new RpcException(new Status(StatusCode.Internal, $"internal error; the server log has the details under correlation id {correlationId}"));
         }
-        // A client that hangs up mid-stream is not a server fault.
-        if (e is OperationCanceledException or IOException && context.CancellationToken.IsCancellationRequested)
-            return new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled"));
-        if (e is TimeoutException or OrleansException or OperationCanceledException)
-        {
-            logger.LogWarning(e, "Cluster unavailable for {Method}", context.Method);
-            return new RpcException(new Status(StatusCode.Unavailable, $"the cluster did not answer: {e.Message}"));
-        }
-        logger.LogError(e, "Unhandled error in {Method}", context.Method);
-        return new RpcException(new Status(StatusCode.Internal, "internal error; the server log has the details"));
     }
 
     /// <summary>The message, led by the field it is about unless it already names it.</summary>

@@ -1,3 +1,4 @@
+using MlOps.Orleans.Gateway.Common;
 using System.Text.Json;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Features;
@@ -110,7 +111,7 @@ internal static class FeastEndpoints
         var views = body.TryGetProperty("feature_views", out var v) && v.ValueKind != JsonValueKind.Null ? Strings(v, "feature_views") : [];
         var end = Time(body, "end_ts") ?? throw MlopsException.Invalid("end_ts", "end_ts is required (ISO-8601)");
         DateTime? start = incremental ? null : Time(body, "start_ts") ?? throw MlopsException.Invalid("start_ts", "start_ts is required (ISO-8601)");
-        var job = context.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IMaterializationJobGrain>(Guid.NewGuid().ToString("N"));
+        var job = context.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IMaterializationJobGrain>(Ids.NewMaterializationJobId());
         var info = await job.Start(new MaterializationRequest(views, start, end, incremental));
         if (!info.IsFinal) info = await job.Wait(TimeSpan.FromMinutes(10));
         if (info.Status == MaterializationStatus.Failed) throw new MlopsException(ErrorCode.FailedPrecondition, $"materialization job {info.JobId} failed: {info.Error}");
@@ -130,42 +131,25 @@ internal static class FeastEndpoints
             : throw MlopsException.Invalid(name, $"{name} must be an ISO-8601 time, not {v.GetRawText()}");
     }
 
+    // Errors are not caught here: HttpErrorMiddleware answers them in FastAPI's shape (FeastErrors), the one error path for Feast.
     private static async Task<IResult> RunAsync(HttpContext context, Func<HttpContext, JsonElement, Task> handler)
     {
+        if (context.Request.ContentLength > MaxBody) throw new MlopsException(ErrorCode.ResourceExhausted, $"request body over {MaxBody >> 20} MiB");
+        JsonDocument document;
         try
         {
-            if (context.Request.ContentLength > MaxBody) throw new MlopsException(ErrorCode.ResourceExhausted, $"request body over {MaxBody >> 20} MiB");
-            JsonDocument document;
-            try
-            {
-                document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
-            }
-            catch (JsonException e)
-            {
-                throw MlopsException.Invalid("body", $"the body is not JSON: {e.Message}");
-            }
-            using (document)
-            {
-                if (document.RootElement.ValueKind != JsonValueKind.Object) throw MlopsException.Invalid("body", "the body must be a JSON object");
-                await handler(context, document.RootElement);
-            }
-            return Results.Empty;
+            document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
         }
-        catch (MlopsException e)
+        catch (JsonException e)
         {
-            return Results.Json(new { detail = e.Message }, statusCode: e.Code switch
-            {
-                ErrorCode.NotFound => StatusCodes.Status404NotFound,
-                ErrorCode.AlreadyExists or ErrorCode.FailedPrecondition => StatusCodes.Status409Conflict,
-                ErrorCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
-                ErrorCode.ResourceExhausted => StatusCodes.Status413PayloadTooLarge,
-                _ => StatusCodes.Status422UnprocessableEntity,
-            });
+            throw MlopsException.Invalid("body", $"the body is not JSON: {e.Message}");
         }
-        catch (Exception e) when (e is TimeoutException or OrleansException)
+        using (document)
         {
-            return Results.Json(new { detail = $"the cluster did not answer: {e.Message}" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            if (document.RootElement.ValueKind != JsonValueKind.Object) throw MlopsException.Invalid("body", "the body must be a JSON object");
+            await handler(context, document.RootElement);
         }
+        return Results.Empty;
     }
 
     private static Task WriteJsonAsync<T>(HttpContext context, T value) => context.Response.WriteAsJsonAsync(value, context.RequestAborted);

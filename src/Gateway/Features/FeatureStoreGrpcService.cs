@@ -1,3 +1,4 @@
+using MlOps.Orleans.Gateway.Common;
 using Grpc.Core;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Features;
@@ -135,7 +136,7 @@ internal sealed class FeatureStoreGrpcService(IClusterClient client, IOnlineFeat
 
     public override async Task<Wire.MaterializationJob> Materialize(Wire.MaterializeRequest request, ServerCallContext context)
     {
-        var job = client.GetGrain<IMaterializationJobGrain>(Guid.NewGuid().ToString("N"));
+        var job = client.GetGrain<IMaterializationJobGrain>(Ids.NewMaterializationJobId());
         var started = await job.Start(MaterializationMapper.FromProto(request));
         return MaterializationMapper.ToProto(request.Wait && !started.IsFinal ? await job.Wait(TimeSpan.FromMinutes(10)) : started);
     }

@@ -1,5 +1,3 @@
-using MlOps.Orleans.Contracts.Common;
-using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 using MlOps.Orleans.Contracts.Tracking;
 
 namespace MlOps.Orleans.Gateway.Hosting;
@@ -9,17 +7,11 @@ public static class DiagnosticsEndpoints
 {
     public static WebApplication MapMlopsDiagnostics(this WebApplication app)
     {
+        // Refusals are answered by HttpErrorMiddleware in DiagnosticsErrors' shape.
         app.MapGet("/debug/runs/{runId}/silo", async (string runId, IGrainFactory grains) =>
         {
-            try
-            {
-                TrackingValidation.RunId(runId);
-                return Results.Text(await grains.GetGrain<IRunGrain>(runId).GetSilo());
-            }
-            catch (MlopsException e)
-            {
-                return Results.Text(e.Message, statusCode: e.Code == ErrorCode.NotFound ? 404 : 400);
-            }
+            TrackingValidation.RunId(runId);
+            return Results.Text(await grains.GetGrain<IRunGrain>(runId).GetSilo());
         });
         return app;
     }

@@ -38,11 +38,16 @@ public static class EndpointHosting
         builder.Services.AddMlopsHealthChecks();
         builder.Services.AddSingleton<MetricSubscriptions>();
         builder.Services.AddSingleton<ModelDirectory>();
+        // One error shape per HTTP protocol; HttpErrorMiddleware picks it by path. KServe v2 (/v2) adds its own here.
+        builder.Services.AddSingleton<IHttpErrorShape, MlflowErrors>();
+        builder.Services.AddSingleton<IHttpErrorShape, FeastErrors>();
+        builder.Services.AddSingleton<IHttpErrorShape, DiagnosticsErrors>();
         return builder;
     }
 
     public static WebApplication MapMlopsEndpoints(this WebApplication app)
     {
+        app.UseMiddleware<HttpErrorMiddleware>();
         app.MapGrpcService<TrackingGrpcService>();
         app.MapGrpcService<ArtifactGrpcService>();
         app.MapGrpcService<RegistryGrpcService>();

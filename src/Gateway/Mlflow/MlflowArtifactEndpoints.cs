@@ -18,9 +18,9 @@ internal static class MlflowArtifactEndpoints
         {
             var api = app.MapGroup(prefix);
             api.Get("artifacts", (a, c) => ListAsync(a.String("path") ?? "", c));
-            api.MapGet("artifacts/{**path}", (string path, HttpContext c) => Guard(c, () => DownloadAsync(path, c)));
-            api.MapPut("artifacts/{**path}", (string path, HttpContext c) => Guard(c, () => UploadAsync(path, c)));
-            api.MapDelete("artifacts/{**path}", (string path, HttpContext c) => Guard(c, () => DeleteAsync(path, c)));
+            api.MapGet("artifacts/{**path}", (string path, HttpContext c) => DownloadAsync(path, c));
+            api.MapPut("artifacts/{**path}", (string path, HttpContext c) => UploadAsync(path, c));
+            api.MapDelete("artifacts/{**path}", (string path, HttpContext c) => DeleteAsync(path, c));
             MlflowMultipartEndpoints.Map(api);
         }
     }
@@ -89,18 +89,6 @@ internal static class MlflowArtifactEndpoints
         }
         if (!forWrite && parts.Length >= 3 && parts[0] == "models") return new Target(key, null, key);
         throw MlopsException.NotFound($"no artifacts are served under '{path}'");
-    }
-
-    private static async Task<IResult> Guard(HttpContext c, Func<Task<IResult>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (MlopsException e)
-        {
-            return MlflowResults.From(e);
-        }
     }
 
     private static IGrainFactory Grains(HttpContext c) => c.RequestServices.GetRequiredService<IGrainFactory>();

@@ -1,8 +1,6 @@
-using MlOps.Orleans.Contracts.Common;
-
 namespace MlOps.Orleans.Gateway.Mlflow;
 
-/// <summary>Maps an MLflow route: read the arguments, run the handler, turn refusals into MLflow's error shape.</summary>
+/// <summary>Maps an MLflow route: read the arguments, run the handler; refusals become MLflow's error shape in HttpErrorMiddleware.</summary>
 internal static class MlflowEndpoint
 {
     // Cast to Delegate: a lambda returning Task<IResult> would otherwise bind as a RequestDelegate and drop the result.
@@ -20,29 +18,7 @@ internal static class MlflowEndpoint
     public static void GetOrPost(this RouteGroupBuilder group, string path, Handler handler) =>
         group.MapMethods(path, [HttpMethods.Get, HttpMethods.Post], (Delegate)((HttpContext c) => RunAsync(c, handler)));
 
-    private static async Task<IResult> RunAsync(HttpContext context, Handler handler)
-    {
-        try
-        {
-            var args = await MlflowArgs.ReadAsync(context.Request, context.RequestAborted);
-            return await handler(args, context);
-        }
-        catch (MlopsException e)
-        {
-            return MlflowResults.From(e);
-        }
-        catch (Exception e) when (e is TimeoutException or OrleansException)
-        {
-            Logger(context).LogWarning(e, "Cluster unavailable for {Path}", context.Request.Path);
-            return MlflowResults.Error("TEMPORARILY_UNAVAILABLE", $"the cluster did not answer: {e.Message}", StatusCodes.Status503ServiceUnavailable);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Logger(context).LogError(e, "Unhandled error in {Path}", context.Request.Path);
-            return MlflowResults.Error("INTERNAL_ERROR", "internal error; the server log has the details", StatusCodes.Status500InternalServerError);
-        }
-    }
-
-    private static ILogger Logger(HttpContext context) =>
-        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("MlOps.Orleans.Gateway.Mlflow");
+    // Errors are not caught here: HttpErrorMiddleware answers them in MLflow's shape, the one error path for MLflow routes.
+    private static async Task<IResult> RunAsync(HttpContext context, Handler handler) =>
+        await handler(await MlflowArgs.ReadAsync(context.Request, context.RequestAborted), context);
 }

@@ -32,18 +32,11 @@ internal static class MlflowMultipartEndpoints
         });
         api.MapPut("mpu/part/{uploadId}/{part:int}", async (string uploadId, int part, HttpContext c) =>
         {
-            try
-            {
-                if (part is < 1 or > MaxParts) throw MlopsException.Invalid("part_number", $"part_number must be between 1 and {MaxParts}");
-                if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
-                var stored = await Store(c).WriteAsync(PartKey(uploadId, part), c.Request.Body, ct: c.RequestAborted);
-                c.Response.Headers.ETag = $"\"{stored.Sha256}\"";
-                return MlflowResults.Empty();
-            }
-            catch (MlopsException e)
-            {
-                return MlflowResults.From(e);
-            }
+            if (part is < 1 or > MaxParts) throw MlopsException.Invalid("part_number", $"part_number must be between 1 and {MaxParts}");
+            if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
+            var stored = await Store(c).WriteAsync(PartKey(uploadId, part), c.Request.Body, ct: c.RequestAborted);
+            c.Response.Headers.ETag = $"\"{stored.Sha256}\"";
+            return MlflowResults.Empty();
         });
         api.Post("mpu/complete/{**path}", async (a, c) =>
         {

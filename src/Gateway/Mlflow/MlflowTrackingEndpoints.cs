@@ -1,3 +1,4 @@
+using MlOps.Orleans.Gateway.Common;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Gateway.Tracking;
 using MlOps.Orleans.Contracts.Tracking;
@@ -17,7 +18,7 @@ internal static class MlflowTrackingEndpoints
         {
             var command = new CreateExperiment(a.Required("name"), a.String("artifact_location"), Tags(a, "tags", TrackingLimits.MaxExperimentTagValueLength, c));
             TrackingValidation.ExperimentName(command.Name);
-            var created = await ExperimentIds.CreateAsync(Grains(c), command);
+            var created = await Ids.CreateExperimentAsync(Grains(c), command);
             return MlflowResults.Ok(new { experiment_id = created.ExperimentId });
         });
         api.GetOrPost("experiments/search", async (a, c) =>
@@ -51,7 +52,7 @@ internal static class MlflowTrackingEndpoints
             TrackingValidation.ExperimentId(experimentId);
             var tags = Tags(a, "tags", TrackingLimits.MaxRunTagValueLength, c);
             var user = MlflowIdentity.UserId(c.Request) ?? a.String("user_id") ?? tags.GetValueOrDefault("mlflow.user");
-            var runId = Guid.NewGuid().ToString("N");
+            var runId = Ids.NewRunId();
             var run = await Grains(c).GetGrain<IRunGrain>(runId).Create(new CreateRun(experimentId, a.String("run_name"), tags,
                 a.Long("start_time"), user, tags.GetValueOrDefault(TrackingLimits.ParentRunTag)));
             return MlflowResults.Ok(new { run = MlflowTrackingMapper.Run(run) });

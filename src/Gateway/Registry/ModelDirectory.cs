@@ -1,3 +1,4 @@
+using MlOps.Orleans.Gateway.Common;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Registry;
 
@@ -17,7 +18,7 @@ internal sealed class ModelDirectory(IGrainFactory grains)
 
     /// <summary>A new model under a fresh id; the catalog refuses a taken name.</summary>
     public Task<RegisteredModelInfo> Create(CreateRegisteredModel command) =>
-        grains.GetGrain<IRegisteredModelGrain>(Guid.NewGuid().ToString("N")).Create(command);
+        grains.GetGrain<IRegisteredModelGrain>(Ids.NewModelId()).Create(command);
 
     /// <summary>A version named by (name, version) or by a models:/ URI, alias or number.</summary>
     public async Task<ModelVersionInfo> Version(string? name, long version, string? modelUri)

@@ -1,3 +1,4 @@
+using MlOps.Orleans.Gateway.Common;
 using Grpc.Core;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Tracking;
@@ -12,7 +13,7 @@ internal sealed class TrackingGrpcService(IGrainFactory grains, MetricSubscripti
     {
         var command = new CreateExperiment(request.Name, request.ArtifactLocation, TrackingMapper.Tags(request.Tags, "tags"));
         TrackingValidation.ExperimentName(command.Name);
-        return TrackingMapper.ToProto(await ExperimentIds.CreateAsync(grains, command));
+        return TrackingMapper.ToProto(await Ids.CreateExperimentAsync(grains, command));
     }
 
     public override async Task<Wire.Experiment> GetExperiment(Wire.GetExperimentRequest request, ServerCallContext context) =>
@@ -60,7 +61,7 @@ internal sealed class TrackingGrpcService(IGrainFactory grains, MetricSubscripti
             if (code.GitCommit.Length > 0) tags[TrackingMapper.GitCommitTag] = code.GitCommit;
             if (code.GitRepoUrl.Length > 0) tags[TrackingMapper.GitRepoTag] = code.GitRepoUrl;
         }
-        var runId = Guid.NewGuid().ToString("N");
+        var runId = Ids.NewRunId();
         var snapshot = await grains.GetGrain<IRunGrain>(runId).Create(new CreateRun(request.ExperimentId, request.RunName, tags,
             request.StartTime == 0 ? null : request.StartTime, request.UserId, request.ParentRunId));
         return TrackingMapper.ToProto(snapshot);

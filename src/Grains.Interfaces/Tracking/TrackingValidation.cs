@@ -13,7 +13,10 @@ public static partial class TrackingValidation
     [GeneratedRegex(@"^[a-zA-Z0-9][\w\-]{0,255}$", RegexOptions.CultureInvariant)]
     private static partial Regex RunIdPattern();
 
-    public static void ExperimentId(string? id, string field = "experiment_id")
+    /// <summary>The field an experiment id refusal names; an AlreadyExists naming it means the id is taken, so a minter draws again.</summary>
+    public const string ExperimentIdField = "experiment_id";
+
+    public static void ExperimentId(string? id, string field = ExperimentIdField)
     {
         if (string.IsNullOrEmpty(id)) throw MlopsException.Invalid(field, $"{field} is required");
         if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out _))

@@ -1,6 +1,7 @@
 using MlOps.Orleans.Catalog.Tracking;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Tracking;
+using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 
 namespace MlOps.Orleans.Grains.Tracking;
 
@@ -14,7 +15,7 @@ public sealed class ExperimentGrain(ITrackingStore store) : Grain, IExperimentGr
 
     public async Task<ExperimentInfo> Create(CreateExperiment command)
     {
-        if (_experiment is not null) throw MlopsException.Exists($"experiment id {Id} is already taken");
+        if (_experiment is not null) throw new MlopsException(ErrorCode.AlreadyExists, $"experiment id {Id} is already taken", TrackingValidation.ExperimentIdField);
         TrackingValidation.ExperimentName(command.Name);
         TrackingValidation.ArtifactLocation(command.ArtifactLocation);
         ValidateTags(command.Tags);

@@ -29,6 +29,9 @@ public abstract class PlatformFixture : IAsyncLifetime
 
     protected abstract Task<Dictionary<string, string?>> BackendSettingsAsync();
 
+    /// <summary>A fixture's own additions (a fault-raising grain call filter, a log recorder) before the platform is built.</summary>
+    protected virtual void Configure(WebApplicationBuilder builder) { }
+
     public async Task InitializeAsync()
     {
         var settings = await BackendSettingsAsync();
@@ -43,6 +46,7 @@ public abstract class PlatformFixture : IAsyncLifetime
         var options = builder.AddMlopsDefaults([]);
         await builder.AddMlopsSiloAsync(options);
         builder.AddMlopsEndpoints(options);
+        Configure(builder);
         _app = builder.Build();
         _app.MapMlopsEndpoints();
         _ports.Dispose();
