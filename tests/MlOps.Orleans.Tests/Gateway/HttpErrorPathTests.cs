@@ -121,9 +121,15 @@ public sealed class HttpErrorPathTests(FaultingPlatformFixture platform) : IClas
     }
 
     [Fact]
-    public async Task Bad_json_and_a_wrong_content_type_are_refused_in_each_protocols_shape()
+    public async Task Refusals_of_the_body_itself_are_in_each_protocols_shape()
     {
-        var (status, body) = await SendRawAsync("POST", "/api/2.0/mlflow/experiments/create", "{not json", "application/json");
+        // Kestrel's default request limit is 30 MB; only the artifact routes lift it. Expect: 100-continue lets Kestrel
+        // refuse on the declared length before the client sends the body.
+        var big = "{\"name\":\"" + new string('a', 31 * 1024 * 1024) + "\"}";
+        var (status, body) = await SendRawAsync("POST", "/api/2.0/mlflow/experiments/create", big, "application/json", expectContinue: true);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("RESOURCE_EXHAUSTED", (string?)body["error_code"]);
+        (status, body) = await SendRawAsync("POST", "/api/2.0/mlflow/experiments/create", "{not json", "application/json");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("INVALID_PARAMETER_VALUE", (string?)body["error_code"]);
         (status, body) = await SendRawAsync("POST", "/api/2.0/mlflow/experiments/create", "name=x", "text/plain");
@@ -135,14 +141,14 @@ public sealed class HttpErrorPathTests(FaultingPlatformFixture platform) : IClas
     }
 
     [Fact]
-    public async Task A_body_over_kestrels_limit_is_413_in_mlflows_shape()
+    public async Task A_grpc_call_answers_an_unexpected_fault_INTERNAL_with_a_logged_correlation_id()
     {
-        // Kestrel's default request limit is 30 MB; only the artifact routes lift it.
-        var big = "{\"name\":\"" + new string('a', 31 * 1024 * 1024) + "\"}";
-        // Expect: 100-continue lets Kestrel refuse on the declared length before the client sends the body.
-        var (status, body) = await SendRawAsync("POST", "/api/2.0/mlflow/experiments/create", big, "application/json", expectContinue: true);
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
-        Assert.Equal("RESOURCE_EXHAUSTED", (string?)body["error_code"]);
+        using var armed = platform.Faults.Arm(() => new InvalidOperationException("injected fault"));
+        var e = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => platform.Tracking.GetRunAsync(new Protos.Tracking.V1.GetRunRequest { RunId = RunId }).ResponseAsync);
+        Assert.Equal(Grpc.Core.StatusCode.Internal, e.StatusCode);
+        var correlationId = e.Status.Detail[(e.Status.Detail.LastIndexOf(' ') + 1)..];
+        Assert.Contains("correlation id", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains(platform.Logs.Lines, l => l.Level == LogLevel.Error && l.Line.Contains(correlationId, StringComparison.Ordinal));
     }
 
     private IEnumerable<(string Method, string Url, Protocol Protocol)> Routes()
