@@ -49,6 +49,8 @@ internal sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Inter
                 var metadata = new Metadata();
                 if (m.Field is not null) metadata.Add("mlops-field", m.Field);
                 return new RpcException(new Status(ToStatus(m.Code), Describe(m)), metadata);
+            case FailureKind.BadRequest:
+                return new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
             case FailureKind.Cancelled:
                 return new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled"));
             case FailureKind.Unavailable:

@@ -53,7 +53,6 @@ internal sealed class HttpErrorMiddleware(RequestDelegate next, IEnumerable<IHtt
                 return shape.Refusal((Contracts.Common.MlopsException)e);
             case FailureKind.BadRequest:
                 var bad = (BadHttpRequestException)e;
-                context.Response.StatusCode = bad.StatusCode;
                 return shape.Status(bad.StatusCode, bad.Message);
             case FailureKind.Cancelled:
                 return null;

@@ -10,7 +10,7 @@ namespace MlOps.Orleans.Gateway.Mlflow;
 internal sealed class MlflowErrors : IHttpErrorShape
 {
     public IReadOnlyList<PathString> Prefixes { get; } =
-        ["/api/2.0/mlflow", "/ajax-api/2.0/mlflow", "/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts"];
+        [.. MlflowRoutes.ApiPrefixes.Concat(MlflowRoutes.ArtifactPrefixes).Select(p => new PathString(p))];
 
     public IResult Refusal(MlopsException e) => MlflowResults.From(e);
 
