@@ -45,6 +45,18 @@ public sealed class LockedSessionTests : IDisposable
         Assert.Equal([_declared], Directory.GetFileSystemEntries(_host.SourceRoot));
     }
 
+    /// <summary>The sandbox leaves DuckDB its spill folder: a query over the memory limit completes.</summary>
+    [Fact]
+    public void A_query_larger_than_the_memory_limit_still_spills()
+    {
+        using var host = new OfflineTestHost(memoryLimit: "64MB");
+        using var session = DuckDbSession.Open(host.Options, []);
+        // About 3 M distinct 32-character keys in a hash aggregate: well over 64 MB, so it completes only by spilling.
+        using var command = session.Connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM (SELECT md5(i::VARCHAR) AS s FROM range(3000000) t(i) GROUP BY s)";
+        Assert.Equal(3_000_000L, Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void The_environment_is_not_readable()
     {
@@ -60,6 +72,7 @@ public sealed class LockedSessionTests : IDisposable
         using var session = DuckDbSession.Open(_host.Options, [_declared]);
 
         Assert.Equal([_declared], Setting<List<string>>(session, "allowed_paths"));
+        // DuckDB itself allows its temp_directory once external access is off; the session names it explicitly anyway.
         var spill = Assert.Single(Setting<List<string>>(session, "allowed_directories"));
         Assert.StartsWith(Path.Join(Path.GetFullPath(_host.Options.TempDirectory), "duckdb-"), spill, StringComparison.Ordinal);
         Assert.False(Setting<bool>(session, "enable_external_access"));
