@@ -69,6 +69,7 @@ public sealed class RepositoryValidatorTests
         { "sql reads parquet", SqlView("SELECT * FROM read_parquet('/data/features/x.parquet')"), DefinitionKind.FeatureView, "v", "Permission Error" },
         { "sql attaches a database", SqlView("SELECT * FROM driver_stats WHERE 1 = (SELECT 1 FROM duckdb_databases() LIMIT 1)) ATTACH '/tmp/x.db' (SELECT 1"), DefinitionKind.FeatureView, "v", "the SQL does not parse: syntax error at or near" },
         { "sql two statements", SqlView("SELECT 1 AS x; DROP TABLE driver_stats"), DefinitionKind.FeatureView, "v", "reads a statement in it that is not a query" },
+        { "sql only a comment", SqlView("/* nothing here */"), DefinitionKind.FeatureView, "v", "the SQL is empty (it holds only comments)" },
         { "sql two queries", SqlView("SELECT 1 AS x; SELECT 2 AS x"), DefinitionKind.FeatureView, "v", "DuckDB reads 2 statements in it" },
         { "sql not a query", SqlView("PRAGMA enable_external_access"), DefinitionKind.FeatureView, "v", "must be a single SELECT or WITH query; DuckDB reads a statement in it that is not a query" },
         { "sql copy", SqlView("COPY driver_stats TO '/tmp/x.csv'"), DefinitionKind.FeatureView, "v", "must be a single SELECT or WITH query" },
