@@ -160,11 +160,16 @@ internal static class FeatureViewChecks
             context.Error(view, textError);
             return;
         }
+        var session = binder();
+        if (!session.TryParse(query, out var parseError))
+        {
+            context.Error(view, parseError);
+            return;
+        }
         if (sources.Count != seen.Count || sources.Any(s => !DefinitionNames.IsValid(s.Name)))
         {
             return; // the SQL cannot be bound without every table it may read
         }
-        var session = binder();
         foreach (var source in sources)
         {
             session.DeclareSource(source);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using DuckDB.NET.Data;
 using MlOps.Orleans.Contracts.Features;
+using MlOps.Orleans.Features.Offline;
 
 namespace MlOps.Orleans.Features.Definitions;
 
@@ -33,8 +34,11 @@ internal sealed class SqlViewBinder : IDisposable
         Execute($"CREATE TABLE {Quote(source.Name)} ({string.Join(", ", columns)})");
     }
 
+    /// <summary>Whether DuckDB's parser reads <paramref name="query"/> as exactly one query (nothing is bound or run).</summary>
+    public bool TryParse(string query, out string error) => DuckDbQueryCheck.IsSingleQuery(_connection, query, out error);
+
     /// <summary>
-    /// The output columns of <paramref name="query"/> (already checked by <see cref="SqlViewText"/>) with their feature
+    /// The output columns of <paramref name="query"/> (already checked by <see cref="TryParse"/>) with their feature
     /// types (null for a column no feature type holds, such as a list), or the DuckDB error.
     /// </summary>
     public bool TryDescribe(string query, out IReadOnlyList<(string Name, string DuckDbType, FeatureValueType? Type)> columns, out string error)

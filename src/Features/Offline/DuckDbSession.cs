@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using MlOps.Orleans.Contracts.Common;
 
 namespace MlOps.Orleans.Features.Offline;
 
@@ -69,6 +70,16 @@ internal sealed class DuckDbSession : IDisposable
             throw DuckDbErrors.Map(e, context, ct);
         }
         ct.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
+    /// Refuses definition SQL that DuckDB's parser does not read as exactly one query, before it is wrapped in the store's
+    /// own statements: text that closes the wrapper's parenthesis and starts a second statement never reaches execution.
+    /// </summary>
+    public void RequireSingleQuery(string sql, string context)
+    {
+        if (!DuckDbQueryCheck.IsSingleQuery(_connection, sql, out var error))
+            throw MlopsException.Invalid("features", $"{context}: {error}");
     }
 
     /// <summary>Column names and DuckDB type names of a relation (a table name or a parenthesized query); binds (and so checks) its SQL.</summary>

@@ -86,11 +86,13 @@ internal sealed class ViewRelation
         string baseSql;
         if (isSql)
         {
+            // Checked before anything is created for the view, so refused SQL leaves the session as it was.
+            var sql = view.Sql.Trim().TrimEnd(';');
+            session.RequireSingleQuery(sql, Context);
             // Full ties collapse by all feature values, so which row wins does not depend on which features a request fetches.
             foreach (var field in view.Schema) Feature(field.Name);
             foreach (var name in view.Sources) RegisterSourceTable(session, Source(sources, name), sourceTables, ct);
             // The newline ends a trailing line comment in the user's SQL, which would otherwise swallow the closing parenthesis.
-            var sql = view.Sql.Trim().TrimEnd(';');
             baseSql = $"(SELECT *, 0::BIGINT AS {SqlText.Reserved}fi, 0::BIGINT AS {SqlText.Reserved}fr FROM ({sql}\n) AS {SqlText.Reserved}user)";
             if (view.Sources.Count == 1) single = Source(sources, view.Sources[0]).Spec;
         }

@@ -38,6 +38,28 @@ public abstract partial class FeatureStoreApiTests
     }
 
     [SkippableFact]
+    public async Task A_sql_view_hiding_a_second_statement_is_refused_and_nothing_changes()
+    {
+        var repo = FeatureRepo.New();
+        await ApplyAsync(repo);
+        var before = await Features.ListDefinitionsAsync(new() { IncludeRemoved = true });
+        // The old text scanner took the quote inside $$'$$ for the start of a string running to the final --', so it
+        // accepted this view and the ATTACH after the breakout ran at binding. DuckDB's parser reads it as a stray ')'.
+        var sql = $"SELECT driver_id, event_timestamp, created, conv_rate, $$'$$ AS pad FROM {repo.Trips}) AS q; " +
+                  "ATTACH ':memory:' AS smuggled; SELECT * FROM (SELECT 1 AS y --'";
+        var request = new Feat.ApplyRequest();
+        request.Files.Add(File("repo/driver.yaml", repo.Yaml()));
+        request.Files.Add(File("repo/sneaky.yaml", $"feature_views:\n  - name: sneaky_{repo.Stats}\n    entities: [{repo.Driver}]\n    sources: [{repo.Trips}]\n" +
+            $"    sql: \"{sql}\"\n    schema: [{{name: conv_rate, type: float64}}]\n"));
+
+        await Rpc.Refuses(StatusCode.InvalidArgument, async () => await Features.ApplyAsync(request),
+            "repo/sneaky.yaml", $"sneaky_{repo.Stats}", "the SQL does not parse: syntax error at or near \")\"");
+
+        var after = await Features.ListDefinitionsAsync(new() { IncludeRemoved = true });
+        Assert.Equal(before.Definitions.Select(d => (d.Name, d.Version, d.Revision)), after.Definitions.Select(d => (d.Name, d.Version, d.Revision)));
+    }
+
+    [SkippableFact]
     public async Task Yaml_syntax_errors_unknown_keys_and_empty_requests_are_refused()
     {
         var syntax = new Feat.ApplyRequest();

@@ -43,9 +43,19 @@ public sealed class SandboxTests : IDisposable
     [InlineData("SELECT 1::BIGINT AS driver_id, now()::TIMESTAMP AS event_ts, length(secret)::DOUBLE AS fare FROM read_parquet('{outside}/secret.parquet')")]
     [InlineData("SELECT 1::BIGINT AS driver_id, now()::TIMESTAMP AS event_ts, length(secret)::DOUBLE AS fare FROM read_parquet('{root}/trips/undeclared.parquet')")]
     [InlineData("SELECT 1::BIGINT AS driver_id, now()::TIMESTAMP AS event_ts, length(secret)::DOUBLE AS fare FROM read_parquet('{root}/trips/../../outside/secret.parquet')")]
+    [InlineData("SELECT 1::BIGINT AS driver_id, now()::TIMESTAMP AS event_ts, 1.0::DOUBLE AS fare FROM read_parquet('{root}/trips/*.parquet')")]
+    [InlineData("SELECT 1::BIGINT AS driver_id, now()::TIMESTAMP AS event_ts, 1.0::DOUBLE AS fare FROM read_parquet(['{root}/trips/trips.parquet', '{outside}/secret.parquet'], union_by_name = true)")]
+    [InlineData("SELECT 1::BIGINT AS driver_id, now()::TIMESTAMP AS event_ts, 1.0::DOUBLE AS fare FROM '{outside}/secret.parquet'")]
+    [InlineData("SELECT 1::BIGINT AS driver_id, now()::TIMESTAMP AS event_ts, length(content)::DOUBLE AS fare FROM read_blob('{outside}/secret.parquet')")]
+    [InlineData("SELECT 1::BIGINT AS driver_id, now()::TIMESTAMP AS event_ts, 1.0::DOUBLE AS fare FROM read_parquet('{other}/secret.parquet')")]
+    [InlineData("SELECT 1::BIGINT AS driver_id, now()::TIMESTAMP AS event_ts, 1.0::DOUBLE AS fare FROM glob('{root}/**')")]
+    [InlineData("SELECT 1::BIGINT AS driver_id, now()::TIMESTAMP AS event_ts, 1.0::DOUBLE AS fare FROM read_json_auto('/proc/self/environ')")]
     public async Task Reading_anything_but_declared_sources_is_refused(string sql)
     {
-        var job = await JobWithSqlAsync(sql.Replace("{outside}", _host.Outside, StringComparison.Ordinal).Replace("{root}", _host.SourceRoot, StringComparison.Ordinal));
+        // Another project's data folder: a sibling of the source root holding a readable file.
+        var other = Directory.CreateDirectory(Path.Join(_host.Root, "other-project")).FullName;
+        await OfflineTestHost.WriteParquetFileAsync(Path.Join(other, "secret.parquet"), new Frames(("secret", VT.String)).Row("other").Build());
+        var job = await JobWithSqlAsync(sql);
 
         var e = await Assert.ThrowsAsync<MlopsException>(() => _host.Store.GetHistoricalFeaturesAsync(job, _host.OutputPath(), CancellationToken.None));
 
@@ -67,6 +77,32 @@ public sealed class SandboxTests : IDisposable
         Assert.Contains("feature view 'fares'", e.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(_host.Output));
     }
+
+    /// <summary>
+    /// Each hides a second statement from a text scanner; the breakout cases also close the store's wrapping parentheses.
+    /// DuckDB's parser reads the view's SQL on its own before it is wrapped, so nothing after the first query ever runs.
+    /// </summary>
+    [Theory]
+    [InlineData("SELECT driver_id, event_ts, fare, $$'$$ AS pad FROM trips) AS a) AS b; ATTACH ':memory:' AS smuggled; SELECT * FROM ((SELECT 1 AS y --'", Breakout)]
+    [InlineData("SELECT driver_id, event_ts, fare, E'\\'' AS pad FROM trips) AS a) AS b; CREATE TABLE smuggled AS SELECT 1; SELECT * FROM ((SELECT 1 AS y --'", Breakout)]
+    [InlineData("SELECT driver_id, event_ts, fare /* /* */ ' */ FROM trips) AS a) AS b; SET threads = 1; SELECT * FROM ((SELECT 1 AS y --'", Breakout)]
+    [InlineData("SELECT driver_id, event_ts, fare FROM trips --\r) AS a) AS b; INSTALL httpfs; SELECT * FROM ((SELECT 1 AS y", Breakout)]
+    [InlineData("SELECT driver_id, event_ts, fare FROM trips) AS a) AS b; COPY (SELECT 42) TO 'leak.csv'; SELECT * FROM ((SELECT 1 AS y", Breakout)]
+    [InlineData("SELECT driver_id, event_ts, fare, $$'$$ AS pad FROM trips; ATTACH ':memory:' AS smuggled --'", NotAQuery)]
+    [InlineData("SELECT driver_id, event_ts, fare FROM trips; EXPORT DATABASE 'leak'", NotAQuery)]
+    [InlineData("SELECT driver_id, event_ts, fare FROM trips; SELECT driver_id, event_ts, fare FROM trips", "DuckDB reads 2 statements in it")]
+    public async Task Statements_hidden_from_a_text_scanner_are_refused_before_anything_runs(string sql, string reason)
+    {
+        var job = await JobWithSqlAsync(sql);
+        var e = await Assert.ThrowsAsync<MlopsException>(() => _host.Store.GetHistoricalFeaturesAsync(job, _host.OutputPath(), CancellationToken.None));
+        Assert.Equal(ErrorCode.InvalidArgument, e.Code);
+        Assert.Contains("feature view 'fares'", e.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(_host.Output));
+    }
+
+    private const string Breakout = "the SQL does not parse: syntax error at or near \")\"";
+    private const string NotAQuery = "must be a single SELECT or WITH query; DuckDB reads a statement in it that is not a query";
 
     [Fact]
     public void Session_configuration_is_locked_after_the_sandbox_is_set()
