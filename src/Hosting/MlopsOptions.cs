@@ -29,6 +29,23 @@ public sealed class MlopsOptions
     public bool ServeEndpoints { get; set; } = true;
 
     /// <summary>
+    /// This process's PostgreSQL connections in all (<c>Mlops:Postgres:MaxConnections</c>, default 20), split between the
+    /// catalog and Orleans by <see cref="PostgresPools"/>. Budget: silos × this + gateways × its Orleans share ≤ the server's
+    /// max_connections − 10 (README).
+    /// </summary>
+    public int PostgresMaxConnections { get; set; } = PostgresPools.DefaultMaxConnections;
+    private string? _postgresMaxConnectionsText;
+
+    /// <summary>
+    /// No authentication exists yet, so every surface (MLflow REST, Feast HTTP, gRPC, Orleans ports) answers anyone who can
+    /// reach it. A process refuses a non-loopback <see cref="BindAddress"/> or <see cref="AdvertisedAddress"/> unless this is
+    /// set, and then logs each exposed surface at start.
+    /// </summary>
+    public bool AllowUnauthenticated { get; set; }
+    /// <summary>Serves <c>/debug/...</c> (where a grain lives); off by default, tests and operators turn it on.</summary>
+    public bool EnableDiagnostics { get; set; }
+
+    /// <summary>
     /// A silo checks at start whether its backends make acknowledged writes survive a power loss (PostgreSQL <c>fsync</c>,
     /// <c>synchronous_commit</c>; Redis <c>appendonly</c>, <c>appendfsync</c>; SQLite <c>journal_mode</c>, <c>synchronous</c>)
     /// and logs a warning for each setting that does not. When true it refuses to start instead, and a setting the backend
@@ -50,11 +67,34 @@ public sealed class MlopsOptions
 
     public bool IsCluster => string.Equals(Mode, ClusterMode, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The connection string for the catalog's pool (cluster mode).</summary>
+    public string CatalogPostgres => PostgresPools.Sized(Postgres!, PostgresPools.CatalogShare(PostgresMaxConnections), "mlops-catalog");
+
+    /// <summary>The connection string for Orleans' ADO.NET providers (cluster mode).</summary>
+    public string OrleansPostgres => PostgresPools.Sized(Postgres!, PostgresPools.OrleansShare(PostgresMaxConnections), "mlops-orleans");
+
+    /// <summary>Addresses this process listens on that other machines can reach (empty when everything is on loopback).</summary>
+    public IReadOnlyList<string> NonLoopbackAddresses() =>
+        new[] { BindAddress, AdvertisedAddress }
+            .Where(a => a is not null && IPAddress.TryParse(a, out var ip) && !IPAddress.IsLoopback(ip))
+            .Select(a => a!).Distinct().ToList();
+
+    /// <summary>Binds <see cref="Section"/> through <paramref name="settings"/>, nested keys included; the one way both processes read it.</summary>
+    public static MlopsOptions Bind(SettingsBinder settings) =>
+        settings.Bind<MlopsOptions>(Section, o => o.Validate(), o => o.ReadNested(settings.Configuration));
+
+    // Mlops:Postgres holds the connection string, so its MaxConnections child cannot bind onto a property of its own.
+    private void ReadNested(IConfiguration configuration)
+    {
+        _postgresMaxConnectionsText = configuration[PostgresPools.MaxConnectionsKey];
+        if (PostgresPools.Parse(_postgresMaxConnectionsText) is { } n) PostgresMaxConnections = n;
+    }
+
     /// <summary>Binds and validates; throws with every problem named, so a bad deployment fails at start, not at first use.</summary>
     public static MlopsOptions Load(IConfiguration configuration)
     {
         var settings = new SettingsBinder(configuration);
-        var options = settings.Bind<MlopsOptions>(Section, o => o.Validate());
+        var options = Bind(settings);
         settings.ThrowIfInvalid();
         return options;
     }
@@ -73,6 +113,12 @@ public sealed class MlopsOptions
         foreach (var (name, port) in new[] { ("HttpPort", HttpPort), ("GrpcPort", GrpcPort), ("SiloPort", SiloPort), ("OrleansGatewayPort", OrleansGatewayPort) })
             if (port is < 1 or > 65535) errors.Add($"Mlops:{name} must be between 1 and 65535, not {port}");
         if (IOQueueCount < 0) errors.Add($"Mlops:IOQueueCount must be 0 or more, not {IOQueueCount}");
+        if (PostgresMaxConnections is < PostgresPools.MinMaxConnections or > PostgresPools.MaxMaxConnections)
+            errors.Add($"{PostgresPools.MaxConnectionsKey} must be a whole number from {PostgresPools.MinMaxConnections} to {PostgresPools.MaxMaxConnections}, " +
+                $"not '{_postgresMaxConnectionsText ?? PostgresMaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture)}'");
+        if (!AllowUnauthenticated && NonLoopbackAddresses() is { Count: > 0 } exposed)
+            errors.Add($"Mlops:BindAddress/AdvertisedAddress {string.Join(", ", exposed)} is not a loopback address, and nothing authenticates callers yet: " +
+                "every API would answer anyone who can reach it. Bind 127.0.0.1, or set Mlops:AllowUnauthenticated=true on a network you trust");
         if (HttpPort == GrpcPort) errors.Add("Mlops:HttpPort and Mlops:GrpcPort must differ: cleartext gRPC needs its own HTTP/2-only port");
         return errors;
     }

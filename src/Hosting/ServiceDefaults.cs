@@ -26,7 +26,7 @@ public static class ServiceDefaults
         builder.Configuration.AddCommandLine(args, MlopsOptions.CommandLineSwitches);
         builder.AddMlopsTelemetry();
         var settings = builder.MlopsSettings();
-        var options = settings.Bind<MlopsOptions>(MlopsOptions.Section, o => o.Validate());
+        var options = MlopsOptions.Bind(settings);
         // Everything else is wired from these settings, so they are checked before anything else is bound.
         settings.Register(builder.Services);
         // Authentication (gateway) and the grain call filter that enforces it (silo) are added here once both exist,

@@ -17,7 +17,7 @@ public static class ClientHosting
         builder.Services.AddSingleton<IOnlineFeatureReader, GrainOnlineFeatureReader>();
         builder.UseOrleansClient(client => client.UseMlopsClustering(options));
         // The gateway lists silos from the membership table, so make sure it exists even when the gateway starts first.
-        OrleansSchema.EnsureAsync(options.Postgres!).GetAwaiter().GetResult();
+        OrleansSchema.EnsureAsync(options.OrleansPostgres).GetAwaiter().GetResult();
         return builder;
     }
 }

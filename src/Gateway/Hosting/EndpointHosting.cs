@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using MlOps.Orleans.Hosting;
+using MlOps.Orleans.Hosting.Exposure;
 using MlOps.Orleans.Hosting.Health;
 using MlOps.Orleans.Gateway.Artifacts;
 using MlOps.Orleans.Gateway.Common;
@@ -35,6 +36,12 @@ public static class EndpointHosting
             o.MaxReceiveMessageSize = 16 * 1024 * 1024;
         });
         builder.Services.AddGrpcReflection();
+        ExposedSurfaces.Of(builder.Services)
+            .Add($"MLflow REST and artifact proxy http://{options.BindAddress}:{options.HttpPort}/api/2.0/mlflow, /api/2.0/mlflow-artifacts (and /ajax-api)")
+            .Add($"Feast HTTP http://{options.BindAddress}:{options.HttpPort}/get-online-features, /push, /write-to-online-store, /materialize")
+            .Add($"health http://{options.BindAddress}:{options.HttpPort}/health")
+            .Add($"gRPC {options.BindAddress}:{options.GrpcPort} (tracking, artifacts, registry, feature store, reflection)");
+        if (options.EnableDiagnostics) ExposedSurfaces.Of(builder.Services).Add($"diagnostics http://{options.BindAddress}:{options.HttpPort}/debug");
         builder.Services.AddMlopsHealthChecks();
         builder.Services.AddSingleton<MetricSubscriptions>();
         builder.Services.AddSingleton<ModelDirectory>();
@@ -52,7 +59,8 @@ public static class EndpointHosting
         app.MapGrpcService<ArtifactGrpcService>();
         app.MapGrpcService<RegistryGrpcService>();
         app.MapGrpcService<FeatureStoreGrpcService>();
-        app.MapMlopsDiagnostics();
+        // Off unless asked for: it tells a caller which silo holds which run.
+        if (app.Services.GetRequiredService<MlopsOptions>().EnableDiagnostics) app.MapMlopsDiagnostics();
         app.MapMlflow();
         app.MapFeast();
         app.MapGrpcReflectionService();

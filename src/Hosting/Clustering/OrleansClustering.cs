@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using MlOps.Orleans.Hosting.Exposure;
 using MlOps.Orleans.Contracts.Common;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -22,15 +23,18 @@ public static class OrleansClustering
             ConfigureCluster(silo.Services, options);
             var advertised = IPAddress.Parse(options.AdvertisedAddress ?? options.BindAddress);
             silo.ConfigureEndpoints(advertised, options.SiloPort, options.OrleansGatewayPort);
+            ExposedSurfaces.Of(silo.Services)
+                .Add($"Orleans silo-to-silo {advertised}:{options.SiloPort}")
+                .Add($"Orleans client gateway {advertised}:{options.OrleansGatewayPort} (any Orleans client can call every grain)");
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = options.Postgres;
+                o.ConnectionString = options.OrleansPostgres;
             });
             silo.AddAdoNetGrainStorage(StreamNames.PubSubStore, o =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = options.Postgres;
+                o.ConnectionString = options.OrleansPostgres;
             });
         }
         else
@@ -49,7 +53,7 @@ public static class OrleansClustering
         client.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = options.Postgres;
+            o.ConnectionString = options.OrleansPostgres;
         });
         client.AddMemoryStreams(StreamNames.Provider);
         return client;

@@ -16,7 +16,8 @@ public sealed class FaultingPlatformFixture : PlatformFixture
     public LogRecorder Logs { get; } = new();
 
     protected override Task<Dictionary<string, string?>> BackendSettingsAsync() =>
-        Task.FromResult(new Dictionary<string, string?> { ["Mlops:Mode"] = "Embedded" });
+        // Diagnostics on, so the sweep covers /debug too (it is off by default).
+        Task.FromResult(new Dictionary<string, string?> { ["Mlops:Mode"] = "Embedded", ["Mlops:EnableDiagnostics"] = "true" });
 
     protected override void Configure(WebApplicationBuilder builder)
     {

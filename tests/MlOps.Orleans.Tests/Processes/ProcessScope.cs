@@ -155,6 +155,8 @@ public sealed class ProcessScope : IAsyncDisposable
     {
         ["Mlops__ClusterId"] = clusterId,
         ["Mlops__ServiceId"] = clusterId,
+        // The cluster tests ask /debug which silo holds a run.
+        ["Mlops__EnableDiagnostics"] = "true",
         // A cluster silo refuses to start without a shared online store; the gateway ignores it.
         ["Mlops__Online__Redis"] = Features.Online.Store.RedisTestConnection.Endpoint,
         ["Mlops__Online__KeyPrefix"] = Features.Online.Store.RedisTestConnection.UniquePrefix("cluster"),
