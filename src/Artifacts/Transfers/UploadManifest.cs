@@ -69,12 +69,13 @@ public sealed record UploadManifest(UploadKind Kind, long CreatedMs, long Active
         var manifest = await ReadAsync(store, stagingId, ct).ConfigureAwait(false);
         var problem = manifest switch
         {
-            null => "no upload to it was ever completed (or it expired): upload the package with ArtifactService.Upload to this staging_id first",
-            { Kind: UploadKind.Multipart } => "it is a multipart upload that was never completed",
-            { Kind: UploadKind.Orphan } => "it was not written through the artifact API",
-            { CompletedMs: null } => "no upload to it has completed yet",
+            null => "nothing was ever uploaded to it through ArtifactService.Upload, or it expired",
+            { Kind: UploadKind.Multipart } => "it is an MLflow multipart upload that was never completed",
+            { Kind: UploadKind.Orphan } => "its files were not written through the artifact API",
+            { CompletedMs: null } => "its first upload has not finished",
             _ => null,
         };
-        if (problem is not null) throw MlopsException.Precondition($"source 'staging:/{stagingId}' is refused: {problem}");
+        if (problem is not null)
+            throw MlopsException.Precondition($"source 'staging:/{stagingId}' is refused: it holds no completed upload ({problem}); upload the package to this staging_id with ArtifactService.Upload first");
     }
 }
