@@ -14,7 +14,7 @@ public static class ArtifactRoots
         var run = grains.GetGrain<IRunGrain>(runId);
         // Checked before any byte is stored, so a deleted run gets nothing written, not bytes the catalog then refuses.
         if (forWrite && (await run.Get().ConfigureAwait(false)).Info.LifecycleStage != LifecycleStage.Active)
-            throw MlopsException.Precondition($"run '{runId}' is deleted; restore it before logging artifacts to it");
+            throw MlopsException.Precondition($"run '{runId}' is deleted; restore it before changing its artifacts");
         return await run.GetArtifactRoot().ConfigureAwait(false);
     }
 

@@ -15,14 +15,15 @@ public sealed class MultipartTransfers(ArtifactTransfers transfers, IArtifactSto
     public const int MaxParts = 10000;
 
     /// <summary>Binds a new upload id to the run and key; the caller has checked the run is active and owns the key.</summary>
-    public async Task<string> CreateAsync(string runId, string key, long? numParts, CancellationToken ct)
+    /// <returns>The upload id and the validated part count.</returns>
+    public async Task<(string UploadId, int NumParts)> CreateAsync(string runId, string key, long? numParts, CancellationToken ct)
     {
         if (numParts is not (>= 1 and <= MaxParts)) throw MlopsException.Invalid("num_parts", $"num_parts must be between 1 and {MaxParts}");
         var uploadId = Guid.NewGuid().ToString("N");
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await new UploadManifest(UploadKind.Multipart, now, now) { RunId = runId, Key = key, NumParts = (int)numParts }
             .WriteAsync(store, uploadId, ct).ConfigureAwait(false);
-        return uploadId;
+        return (uploadId, (int)numParts);
     }
 
     /// <summary>Stores one part, refused before any byte for an unknown upload or part number and midway past the size caps.</summary>

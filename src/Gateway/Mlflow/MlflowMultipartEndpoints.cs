@@ -16,8 +16,7 @@ internal static class MlflowMultipartEndpoints
         {
             // Resolved for its checks: the run exists, is active and owns the path; the upload id is then bound to both.
             var target = await MlflowArtifactEndpoints.ResolveAsync(RoutePath(c), c, forWrite: true);
-            var uploadId = await Multipart(c).CreateAsync(target.RunId!, target.Key, a.Long("num_parts"), c.RequestAborted);
-            var parts = (int)a.Long("num_parts")!.Value;
+            var (uploadId, parts) = await Multipart(c).CreateAsync(target.RunId!, target.Key, a.Long("num_parts"), c.RequestAborted);
             var baseUrl = $"{c.Request.Scheme}://{c.Request.Host}{c.Request.PathBase}/api/2.0/mlflow-artifacts/mpu/part/{uploadId}";
             return MlflowResults.Ok(new
             {
