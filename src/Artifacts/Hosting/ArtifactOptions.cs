@@ -21,6 +21,18 @@ public sealed partial class ArtifactOptions
     /// <summary>The blob container, created when missing.</summary>
     public string Container { get; set; } = "mlops";
 
+    /// <summary>Largest multipart part accepted; S3's own limit (5 GiB) by default.</summary>
+    public long MaxPartBytes { get; set; } = 5L << 30;
+
+    /// <summary>Largest multipart upload (all parts together); S3's largest object (5 TiB) by default.</summary>
+    public long MaxUploadBytes { get; set; } = 5L << 40;
+
+    /// <summary>An upload or staging area untouched this long is swept with its parts.</summary>
+    public TimeSpan UploadExpiry { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often each process sweeps expired uploads and staging areas.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
+
     public bool IsAzureBlob => string.Equals(Provider, AzureBlobProvider, StringComparison.OrdinalIgnoreCase);
 
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$", RegexOptions.CultureInvariant)]
@@ -36,6 +48,10 @@ public sealed partial class ArtifactOptions
         if (IsAzureBlob && !ContainerName().IsMatch(Container ?? ""))
             errors.Add($"{Section}:Container '{Container}' is not a blob container name (3-63 lowercase letters, digits and single hyphens)");
         if (!IsAzureBlob && string.IsNullOrWhiteSpace(Root)) errors.Add($"{Section}:Root must not be empty");
+        if (MaxPartBytes < 1) errors.Add($"{Section}:MaxPartBytes must be at least 1, not {MaxPartBytes}");
+        if (MaxUploadBytes < MaxPartBytes) errors.Add($"{Section}:MaxUploadBytes ({MaxUploadBytes}) must be at least {Section}:MaxPartBytes ({MaxPartBytes})");
+        if (UploadExpiry <= TimeSpan.Zero) errors.Add($"{Section}:UploadExpiry must be positive, not {UploadExpiry}");
+        if (SweepInterval <= TimeSpan.Zero) errors.Add($"{Section}:SweepInterval must be positive, not {SweepInterval}");
         return errors;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MlOps.Orleans.Artifacts.Blob;
 using MlOps.Orleans.Artifacts.Local;
+using MlOps.Orleans.Artifacts.Transfers;
 
 namespace MlOps.Orleans.Artifacts.Hosting;
 
@@ -16,6 +17,11 @@ public static class ArtifactStoreRegistration
             ? new BlobArtifactStore(new BlobContainerClient(options.ConnectionString, options.Container))
             : new LocalArtifactStore(options.Root!));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ArtifactStoreInitializer>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ArtifactTransfers>();
+        services.TryAddSingleton<MultipartTransfers>();
+        services.TryAddSingleton<UploadSweeper>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, UploadSweeper>(sp => sp.GetRequiredService<UploadSweeper>()));
         return services;
     }
 }

@@ -1,29 +1,29 @@
 using Grpc.Core;
 using MlOps.Orleans.Artifacts;
+using MlOps.Orleans.Artifacts.Transfers;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Tracking;
 using Wire = MlOps.Orleans.Protos.Artifacts.V1;
 
 namespace MlOps.Orleans.Gateway.Artifacts;
 
-/// <summary>The native artifact API: paths checked by <see cref="ArtifactPath"/>, bytes to the store, records to the run grain.</summary>
-internal sealed class ArtifactGrpcService(IGrainFactory grains, IArtifactStore store) : Wire.ArtifactService.ArtifactServiceBase
+/// <summary>The native artifact API: uploads and deletes through <see cref="ArtifactTransfers"/> (the rules the MLflow proxy shares), reads from the store.</summary>
+internal sealed class ArtifactGrpcService(IGrainFactory grains, IArtifactStore store, ArtifactTransfers transfers) : Wire.ArtifactService.ArtifactServiceBase
 {
     public override async Task<Wire.ArtifactInfo> Upload(IAsyncStreamReader<Wire.UploadArtifactRequest> requestStream, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         if (!await requestStream.MoveNext(ct) || requestStream.Current.Header is not { } header)
             throw MlopsException.Invalid("header", "the first message of an upload must be a header naming the target and path");
-        var path = ArtifactPath.File(header.Path);
         var expected = ExpectedContent.From(header.HasExpectedSize ? header.ExpectedSize : null, header.ExpectedSha256);
-        var isRun = header.TargetCase == Wire.UploadHeader.TargetOneofCase.RunId;
-        var root = isRun
-            ? await ArtifactRoots.RunAsync(grains, header.RunId, forWrite: true)
-            : StagingRoot(header.StagingId, header.TargetCase == Wire.UploadHeader.TargetOneofCase.StagingId);
-        var key = ArtifactPath.Join(root, path);
-        var stored = await store.WriteAsync(key, new UploadChunkStream(requestStream), expected, ct);
-        if (isRun) await RecordAsync(header.RunId, key, new ArtifactFile(path, stored.Size, stored.Sha256, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-        return new Wire.ArtifactInfo { Path = path, Size = stored.Size, Sha256 = stored.Sha256 };
+        var content = new UploadChunkStream(requestStream);
+        var stored = header.TargetCase switch
+        {
+            Wire.UploadHeader.TargetOneofCase.RunId => await transfers.UploadToRunAsync(header.RunId, header.Path, content, expected, ct),
+            Wire.UploadHeader.TargetOneofCase.StagingId => await transfers.UploadToStagingAsync(header.StagingId, header.Path, content, expected, ct),
+            _ => throw NoTarget(),
+        };
+        return new Wire.ArtifactInfo { Path = header.Path, Size = stored.Size, Sha256 = stored.Sha256 };
     }
 
     public override async Task Download(Wire.DownloadArtifactRequest request, IServerStreamWriter<Wire.DownloadChunk> responseStream, ServerCallContext context)
@@ -49,30 +49,11 @@ internal sealed class ArtifactGrpcService(IGrainFactory grains, IArtifactStore s
 
     public override async Task<Wire.DeleteArtifactResponse> Delete(Wire.DeleteArtifactRequest request, ServerCallContext context)
     {
-        var path = ArtifactPath.File(request.Path);
-        var key = ArtifactPath.Join(await ArtifactRoots.RunAsync(grains, request.RunId, forWrite: false), path);
-        if (!await store.ExistsAsync(key, context.CancellationToken))
-            throw MlopsException.NotFound($"run '{request.RunId}' has no artifact at '{path}'");
-        // The catalog first: it refuses a deleted run before any byte is removed.
-        await grains.GetGrain<IRunGrain>(request.RunId).RemoveArtifacts(path);
-        await store.DeleteAsync(key, context.CancellationToken);
+        await transfers.DeleteAsync(request.RunId, request.Path, missingIsNotFound: true, context.CancellationToken);
         return new Wire.DeleteArtifactResponse();
     }
 
-    /// <summary>Records a stored file; when the run refuses it (deleted meanwhile), the bytes go too, so the upload left nothing.</summary>
-    private async Task RecordAsync(string runId, string key, ArtifactFile file)
-    {
-        try
-        {
-            await grains.GetGrain<IRunGrain>(runId).RecordArtifact(file);
-        }
-        catch
-        {
-            await store.DeleteAsync(key, CancellationToken.None);
-            throw;
-        }
-    }
+    private static string StagingRoot(string stagingId, bool given) => given ? ArtifactRoots.Staging(stagingId) : throw NoTarget();
 
-    private static string StagingRoot(string stagingId, bool given) =>
-        given ? ArtifactRoots.Staging(stagingId) : throw MlopsException.Invalid("target", "a run_id or a staging_id is required");
+    private static MlopsException NoTarget() => MlopsException.Invalid("target", "a run_id or a staging_id is required");
 }

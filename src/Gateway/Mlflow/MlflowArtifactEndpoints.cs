@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using MlOps.Orleans.Artifacts;
 using MlOps.Orleans.Contracts.Common;
-using MlOps.Orleans.Gateway.Artifacts;
+using MlOps.Orleans.Artifacts.Transfers;
 using MlOps.Orleans.Contracts.Tracking;
 
 namespace MlOps.Orleans.Gateway.Mlflow;
@@ -59,8 +59,7 @@ internal static class MlflowArtifactEndpoints
         if (target.RunId is not { } runId) throw MlopsException.Invalid("path", "only a run's artifacts can be written through the proxy");
         // Artifact uploads of any size stream through: lift Kestrel's body limit on this route only.
         if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
-        var stored = await Store(c).WriteAsync(target.Key, c.Request.Body, ct: c.RequestAborted);
-        await Grains(c).GetGrain<IRunGrain>(runId).RecordArtifact(new ArtifactFile(target.Relative, stored.Size, stored.Sha256, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        await Transfers(c).UploadToRunAsync(runId, target.Relative, c.Request.Body, null, c.RequestAborted);
         return MlflowResults.Empty();
     }
 
@@ -68,8 +67,7 @@ internal static class MlflowArtifactEndpoints
     {
         var target = await ResolveAsync(path, c, forWrite: true);
         if (target.RunId is not { } runId) throw MlopsException.Invalid("path", "only a run's artifacts can be deleted through the proxy");
-        await Store(c).DeleteAsync(target.Key, c.RequestAborted);
-        await Grains(c).GetGrain<IRunGrain>(runId).RemoveArtifacts(target.Relative);
+        await Transfers(c).DeleteAsync(runId, target.Relative, missingIsNotFound: false, c.RequestAborted);
         return MlflowResults.Empty();
     }
 
@@ -94,4 +92,6 @@ internal static class MlflowArtifactEndpoints
     private static IGrainFactory Grains(HttpContext c) => c.RequestServices.GetRequiredService<IGrainFactory>();
 
     private static IArtifactStore Store(HttpContext c) => c.RequestServices.GetRequiredService<IArtifactStore>();
+
+    private static ArtifactTransfers Transfers(HttpContext c) => c.RequestServices.GetRequiredService<ArtifactTransfers>();
 }

@@ -1,4 +1,5 @@
 using MlOps.Orleans.Artifacts;
+using MlOps.Orleans.Artifacts.Transfers;
 using MlOps.Orleans.Catalog.Registry;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Tracking;
@@ -327,6 +328,7 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
                     throw MlopsException.Precondition($"source version {origin.Version} of '{m.Name}' is {origin.Status}, not READY");
                 return (origin.StorageLocation, runId ?? origin.RunId);
             case ModelSource.Staging s:
+                await UploadManifest.RequireCompletedStagingAsync(artifacts, s.StagingId);
                 return (ArtifactKeys.StagingRoot(s.StagingId, "source"), runId ?? "");
             default:
                 throw MlopsException.Invalid("source", "unsupported source");

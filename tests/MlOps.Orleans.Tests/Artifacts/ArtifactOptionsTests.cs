@@ -24,6 +24,13 @@ public sealed class ArtifactOptionsTests
     }
 
     [Fact]
+    public void Multipart_caps_and_expiry_default_to_s3_limits_and_a_day()
+    {
+        var options = Load();
+        Assert.Equal((5L << 30, 5L << 40, TimeSpan.FromHours(24)), (options.MaxPartBytes, options.MaxUploadBytes, options.UploadExpiry));
+    }
+
+    [Fact]
     public void Azure_blob_without_a_connection_string_stops_the_start_naming_the_key()
     {
         var e = Assert.Throws<InvalidOperationException>(() => Load(("Mlops:Artifacts:Provider", "AzureBlob")));
@@ -34,6 +41,10 @@ public sealed class ArtifactOptionsTests
     [InlineData("Mlops:Artifacts:Provider", "S3", "Mlops:Artifacts:Provider")]
     [InlineData("Mlops:Artifacts:Container", "Bad_Name", "Mlops:Artifacts:Container")]
     [InlineData("Mlops:Artifacts:Container", "a--b", "Mlops:Artifacts:Container")]
+    [InlineData("Mlops:Artifacts:MaxPartBytes", "0", "Mlops:Artifacts:MaxPartBytes must be at least 1")]
+    [InlineData("Mlops:Artifacts:MaxUploadBytes", "10", "Mlops:Artifacts:MaxUploadBytes (10) must be at least")]
+    [InlineData("Mlops:Artifacts:UploadExpiry", "00:00:00", "Mlops:Artifacts:UploadExpiry must be positive")]
+    [InlineData("Mlops:Artifacts:SweepInterval", "-00:01:00", "Mlops:Artifacts:SweepInterval must be positive")]
     public void Invalid_setting_is_named(string key, string value, string mention)
     {
         var e = Assert.Throws<InvalidOperationException>(() =>

@@ -31,7 +31,7 @@ public sealed class HttpErrorPathTests(FaultingPlatformFixture platform) : IClas
         ["/health/live"] = "a health check: answers its own status and body by design",
         ["/health/ready"] = "a health check: answers its own status and body by design",
         ["/health/online"] = "a health check: answers its own status and body by design",
-        ["mpu/part/{uploadId}/{part:int}"] = "writes a staging part to the artifact store without a grain call",
+        ["mpu/part/{uploadId}/{part:int}"] = "checks its upload manifest and writes the part in the artifact store, with no grain call",
     };
 
     /// <summary>Plausible route values, by parameter name; a new parameter name fails the test until it is given one.</summary>

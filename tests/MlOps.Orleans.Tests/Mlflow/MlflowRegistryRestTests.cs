@@ -130,8 +130,9 @@ public abstract class MlflowRegistryRestTests(PlatformFixture platform, TrainedP
         await _artifacts.Ok(_artifacts.Post($"mpu/complete/{path}", new { path, upload_id = uploadId, parts = new[] { new { part_number = 2 }, new { part_number = 1 }, new { part_number = 3 } } }));
         var bytes = await platform.Http.GetByteArrayAsync($"/api/2.0/mlflow-artifacts/artifacts/{path}");
         Assert.Equal(parts.SelectMany(p => p).ToArray(), bytes);
+        // A completed upload is gone: its id no longer takes parts or completes.
         await MlflowRest.Refused(_artifacts.Post($"mpu/complete/{path}", new { path, upload_id = uploadId, parts = new[] { new { part_number = 2 } } }),
-            HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "parts");
+            HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST", uploadId);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using MlOps.Orleans.Artifacts;
+using MlOps.Orleans.Artifacts.Transfers;
 using MlOps.Orleans.Tests.Infrastructure;
 using MlOps.Orleans.Tests.Models;
 using Reg = MlOps.Orleans.Protos.Registry.V1;
@@ -16,6 +17,8 @@ public abstract partial class RegistryApiTests(PlatformFixture platform, Trained
     protected Wire.TrackingService.TrackingServiceClient Tracking => platform.Tracking;
 
     private IArtifactStore Store => platform.Services.GetRequiredService<IArtifactStore>();
+
+    private ArtifactTransfers Transfers => platform.Services.GetRequiredService<ArtifactTransfers>();
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
@@ -136,10 +139,30 @@ public abstract partial class RegistryApiTests(PlatformFixture platform, Trained
         var fromOther = await Registry.CreateModelVersionAsync(new Reg.CreateModelVersionRequest { Name = other, Source = $"models:/{model}/1" });
         Assert.Equal(first.Digest, fromOther.Digest);
         var staging = Guid.NewGuid().ToString("N");
-        await UploadFolder($"staging/{staging}", package.PackageDirectory);
+        foreach (var file in Directory.EnumerateFiles(package.PackageDirectory))
+        {
+            await using var stream = File.OpenRead(file);
+            await Transfers.UploadToStagingAsync(staging, Path.GetFileName(file), stream, null, default);
+        }
         var uploaded = await Registry.CreateModelVersionAsync(new Reg.CreateModelVersionRequest { Name = other, Source = $"staging:/{staging}" });
         Assert.Equal(Reg.ModelVersionStatus.Ready, uploaded.Status);
         Assert.Equal(2, uploaded.Version);
+    }
+
+    [Fact]
+    public async Task Version_from_a_staging_id_never_completed_is_refused_naming_it()
+    {
+        var model = await NewModel();
+        var unknown = Guid.NewGuid().ToString("N");
+        await Rpc.Refuses(StatusCode.FailedPrecondition, () => Registry.CreateModelVersionAsync(new Reg.CreateModelVersionRequest { Name = model, Source = $"staging:/{unknown}" }).ResponseAsync,
+            $"staging:/{unknown}' is refused: it holds no completed upload");
+        // Bytes put there behind the API's back (no manifest) are not a completed upload either.
+        var behind = Guid.NewGuid().ToString("N");
+        await UploadFolder($"staging/{behind}", package.PackageDirectory);
+        await Rpc.Refuses(StatusCode.FailedPrecondition, () => Registry.CreateModelVersionAsync(new Reg.CreateModelVersionRequest { Name = model, Source = $"staging:/{behind}" }).ResponseAsync,
+            $"staging:/{behind}' is refused: it holds no completed upload");
+        var found = await Registry.SearchModelVersionsAsync(new Reg.SearchModelVersionsRequest { Filter = $"name = '{model}'" });
+        Assert.Empty(found.ModelVersions);
     }
 
     [Fact]

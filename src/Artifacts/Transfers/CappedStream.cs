@@ -1,0 +1,38 @@
+using MlOps.Orleans.Contracts.Common;
+
+namespace MlOps.Orleans.Artifacts.Transfers;
+
+/// <summary>
+/// Passes a body through and refuses it the moment it exceeds <paramref name="limit"/> bytes; the store then discards the
+/// partial write, so an oversize part never becomes visible, however long the client keeps sending.
+/// </summary>
+internal sealed class CappedStream(Stream inner, long limit, string field, string what) : Stream
+{
+    private long _read;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        _read += read;
+        if (_read > limit) throw TooLarge(field, what, limit);
+        return read;
+    }
+
+    public static MlopsException TooLarge(string field, string what, long limit) =>
+        MlopsException.Invalid(field, $"{what} is larger than the {limit} bytes allowed (Mlops:Artifacts:MaxPartBytes / MaxUploadBytes); nothing was stored");
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
