@@ -27,6 +27,16 @@ public sealed class ExposureTests
         Assert.Contains("Mlops:AllowUnauthenticated=true", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_kestrel_endpoint_from_configuration_is_refused_even_with_the_flag()
+    {
+        // Kestrel would bind it beside Mlops:BindAddress, out of sight of the guard and the warning.
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            Load(("Kestrel:Endpoints:Extra:Url", "http://0.0.0.0:8080"), ("Mlops:AllowUnauthenticated", "true")));
+        Assert.Contains("Kestrel:Endpoints:Extra (http://0.0.0.0:8080)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("set Mlops:BindAddress, Mlops:HttpPort and Mlops:GrpcPort instead", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("127.0.0.1")]
     [InlineData("127.0.0.2")]
