@@ -27,14 +27,16 @@ public sealed class ExposureTests
         Assert.Contains("Mlops:AllowUnauthenticated=true", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_kestrel_endpoint_from_configuration_is_refused_even_with_the_flag()
+    [Theory]
+    [InlineData("Kestrel:Endpoints:Extra:Url", "http://0.0.0.0:8080")]
+    [InlineData("Orleans:Endpoints:GatewayListeningEndpoint", "0.0.0.0:30000")]
+    [InlineData("Orleans:Endpoints:SiloListeningEndpoint", "127.0.0.1:11112")]
+    public void A_listener_from_kestrel_or_orleans_configuration_is_refused_even_with_the_flag(string key, string value)
     {
-        // Kestrel would bind it beside Mlops:BindAddress, out of sight of the guard and the warning.
-        var e = Assert.Throws<InvalidOperationException>(() =>
-            Load(("Kestrel:Endpoints:Extra:Url", "http://0.0.0.0:8080"), ("Mlops:AllowUnauthenticated", "true")));
-        Assert.Contains("Kestrel:Endpoints:Extra (http://0.0.0.0:8080)", e.Message, StringComparison.Ordinal);
-        Assert.Contains("set Mlops:BindAddress, Mlops:HttpPort and Mlops:GrpcPort instead", e.Message, StringComparison.Ordinal);
+        // Kestrel and Orleans would bind it beside Mlops:BindAddress, out of sight of the guard and the warning.
+        var e = Assert.Throws<InvalidOperationException>(() => Load((key, value), ("Mlops:AllowUnauthenticated", "true")));
+        Assert.Contains($"{key}={value}", e.Message, StringComparison.Ordinal);
+        Assert.Contains("set Mlops:BindAddress, Mlops:AdvertisedAddress and the Mlops ports", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]

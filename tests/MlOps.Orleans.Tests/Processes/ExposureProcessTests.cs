@@ -5,8 +5,8 @@ using Xunit.Abstractions;
 namespace MlOps.Orleans.Tests.Processes;
 
 /// <summary>
-/// The loopback guard in the real silo process: a non-loopback bind or a Kestrel endpoint from configuration stops the
-/// start before anything listens; with Mlops:AllowUnauthenticated the process starts and its log names what is open.
+/// The loopback guard in the real silo process: a non-loopback bind, or a listener from the Kestrel or Orleans
+/// configuration sections, stops the start before anything listens; with Mlops:AllowUnauthenticated the process starts and its log names what is open.
 /// </summary>
 [Collection(ProcessTestsCollection.Name)]
 [Trait("Category", Category.Process)]
@@ -25,8 +25,12 @@ public sealed class ExposureProcessTests(ITestOutputHelper output) : IAsyncLifet
         var extraPort = PlatformPorts.Allocate().Http;
         // The two refusals exit while settings are read, so they run beside the allowed start rather than after it.
         var refusedBind = Refused("refused-bind", new() { ["Mlops__BindAddress"] = "0.0.0.0" });
-        var refusedKestrel = Refused("refused-kestrel",
-            new() { ["Kestrel__Endpoints__Extra__Url"] = $"http://127.0.0.1:{extraPort.ToString(CultureInfo.InvariantCulture)}" });
+        var extra = extraPort.ToString(CultureInfo.InvariantCulture);
+        var refusedSections = Refused("refused-sections", new()
+        {
+            ["Kestrel__Endpoints__Extra__Url"] = $"http://127.0.0.1:{extra}",
+            ["Orleans__Endpoints__GatewayListeningEndpoint"] = $"127.0.0.1:{extra}",
+        });
         var ports = PlatformPorts.Allocate();
         var allowed = await _scope.StartAsync(PlatformApp.Silo, "allowed", ports, ["--data-dir", _scope.CreateDirectory("data-allowed")],
             new Dictionary<string, string> { ["Mlops__BindAddress"] = "0.0.0.0", ["Mlops__AllowUnauthenticated"] = "true" });
@@ -34,8 +38,9 @@ public sealed class ExposureProcessTests(ITestOutputHelper output) : IAsyncLifet
         var bind = await refusedBind;
         Assert.Contains("Mlops:BindAddress/AdvertisedAddress 0.0.0.0 is not a loopback address", bind, StringComparison.Ordinal);
         Assert.Contains("Mlops:AllowUnauthenticated=true", bind, StringComparison.Ordinal);
-        var kestrel = await refusedKestrel;
-        Assert.Contains($"Kestrel:Endpoints:Extra (http://127.0.0.1:{extraPort.ToString(CultureInfo.InvariantCulture)})", kestrel, StringComparison.Ordinal);
+        var sections = await refusedSections;
+        Assert.Contains($"Kestrel:Endpoints:Extra:Url=http://127.0.0.1:{extra}", sections, StringComparison.Ordinal);
+        Assert.Contains($"Orleans:Endpoints:GatewayListeningEndpoint=127.0.0.1:{extra}", sections, StringComparison.Ordinal);
 
         var log = allowed.Output;
         Assert.Contains("Mlops:AllowUnauthenticated is set and 0.0.0.0 is not loopback", log, StringComparison.Ordinal);
