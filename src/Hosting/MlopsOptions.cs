@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using MlOps.Orleans.Hosting.Exposure;
 using MlOps.Orleans.Hosting.Settings;
 
 namespace MlOps.Orleans.Hosting;
@@ -35,6 +36,8 @@ public sealed class MlopsOptions
     /// </summary>
     public int PostgresMaxConnections { get; set; } = PostgresPools.DefaultMaxConnections;
     private string? _postgresMaxConnectionsText;
+    // Kestrel:Endpoints and Orleans:Endpoints live outside this section but would add listeners; read with the nested keys, refused in Validate.
+    private IReadOnlyList<string> _listenerSections = [];
 
     /// <summary>
     /// No authentication exists yet, so every surface (MLflow REST, Feast HTTP, gRPC, Orleans ports) answers anyone who can
@@ -88,6 +91,7 @@ public sealed class MlopsOptions
     {
         _postgresMaxConnectionsText = configuration[PostgresPools.MaxConnectionsKey];
         if (PostgresPools.Parse(_postgresMaxConnectionsText) is { } n) PostgresMaxConnections = n;
+        _listenerSections = ListenerSections.Configured(configuration);
     }
 
     /// <summary>Binds and validates; throws with every problem named, so a bad deployment fails at start, not at first use.</summary>
@@ -119,6 +123,7 @@ public sealed class MlopsOptions
         if (!AllowUnauthenticated && NonLoopbackAddresses() is { Count: > 0 } exposed)
             errors.Add($"Mlops:BindAddress/AdvertisedAddress {string.Join(", ", exposed)} is not a loopback address, and nothing authenticates callers yet: " +
                 "every API would answer anyone who can reach it. Bind 127.0.0.1, or set Mlops:AllowUnauthenticated=true on a network you trust");
+        if (ListenerSections.Problem(_listenerSections) is { } listeners) errors.Add(listeners);
         if (HttpPort == GrpcPort) errors.Add("Mlops:HttpPort and Mlops:GrpcPort must differ: cleartext gRPC needs its own HTTP/2-only port");
         return errors;
     }
