@@ -93,7 +93,7 @@ internal sealed class OnlineGetCommand : IBenchCommand
                     floorJson["redis"] = await redisFloor.MeasureAsync(perRequest, requests, ct);
                     Console.Error.WriteLine($"#   {perRequest} entities: raw Redis floor {floorJson["redis"]!.ToJsonString()}");
                 }
-                var floors = await GrpcFloor.MeasureAsync(common, target, target.Measured, redis?.Process.Id, channel, rate, floorDuration, floorWindows, ct);
+                var floors = await GrpcFloor.MeasureAsync(common, target, target.Measured, redis?.Process.Id, channel, rate, floorDuration, floorWindows, warmup, ct);
                 floorJson["grpc"] = new JsonObject(floors.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)f.Value.ToJson())));
                 figures[$"floors_entities_{perRequest}"] = floorJson;
                 foreach (var driver in open)

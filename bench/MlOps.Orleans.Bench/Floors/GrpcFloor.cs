@@ -20,12 +20,12 @@ internal static class GrpcFloor
     public static readonly string[] Drivers = ["dotnet", "raw"];
 
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(1);
 
     /// <summary>The floor per driver name, at <paramref name="rate"/> calls/s for <paramref name="windows"/> windows of
-    /// <paramref name="duration"/>, on <paramref name="channel"/> (the workload's own, for the dotnet driver).</summary>
+    /// <paramref name="duration"/>, on <paramref name="channel"/> (the workload's own, for the dotnet driver), each driver
+    /// after a <paramref name="warmup"/> of its own: the workload's, since a cold client's floor would be no floor.</summary>
     public static async Task<IReadOnlyDictionary<string, LatencyRun>> MeasureAsync(Common common, BenchTarget target, MeasuredProcesses measured,
-        int? extraPid, GrpcChannel channel, double rate, TimeSpan duration, int windows, CancellationToken ct)
+        int? extraPid, GrpcChannel channel, double rate, TimeSpan duration, int windows, TimeSpan warmup, CancellationToken ct)
     {
         var floors = new Dictionary<string, LatencyRun>(StringComparer.Ordinal);
         var client = new Diag.Diagnostics.DiagnosticsClient(channel);
@@ -36,7 +36,7 @@ internal static class GrpcFloor
             Func<long, Task> call = driver == "dotnet"
                 ? _ => client.PingAsync(request, deadline: DateTime.UtcNow.Add(CallDeadline), cancellationToken: ct).ResponseAsync
                 : _ => raw.CallAsync(request);
-            await OpenLoop.RunAsync(rate, Warmup, call, new ErrorLog());
+            if (warmup > TimeSpan.Zero) await OpenLoop.RunAsync(rate, warmup, call, new ErrorLog());
             var run = await common.Window.RunAsync(measured, extraPid, windows, async _ =>
             {
                 var log = new ErrorLog(abortAfter: int.MaxValue);

@@ -73,7 +73,7 @@ internal sealed class LogMetricCommand : IBenchCommand
         {
             var fsync = FsyncFloor.Measure(fsyncDirectory);
             Console.Error.WriteLine($"#   rate {rate}/s: {fsync}");
-            var floors = await GrpcFloor.MeasureAsync(common, target, target.Measured, null, channel, rate, floorDuration, floorWindows, ct);
+            var floors = await GrpcFloor.MeasureAsync(common, target, target.Measured, null, channel, rate, floorDuration, floorWindows, warmup, ct);
             var perDriver = new JsonObject();
             foreach (var driver in drivers)
             {
