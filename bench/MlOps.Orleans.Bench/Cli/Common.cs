@@ -14,10 +14,11 @@ internal sealed record Common(TargetSpec Target, ResultFile Results, QuietMachin
 
     public static Common Read(Options options)
     {
-        var quiet = new QuietMachine(TimeSpan.FromSeconds(options.Double("wait-quiet", 0)));
         // The thresholds unless overridden; every result records the ones it was judged by.
         var rules = new WindowRules(options.Double("max-other", WindowRules.DefaultMaxOtherCores), options.Double("max-steal", WindowRules.DefaultMaxStealPercent));
         if (rules.MaxOtherCores < 0 || rules.MaxStealPercent < 0) throw new UsageException("--max-other and --max-steal must not be negative");
+        // --wait-quiet waits for the same threshold the window is then judged by: waiting for less would start windows doomed to be discarded.
+        var quiet = new QuietMachine(TimeSpan.FromSeconds(options.Double("wait-quiet", 0)), rules.MaxOtherCores);
         var window = new Window(quiet, rules, options.Int("retries", 3));
         var round = options.String("round");
         return new(TargetSpec.Read(options), new ResultFile(options.String("results", "bench-results.jsonl"), round), quiet, window);
