@@ -1,21 +1,29 @@
+using System.Globalization;
 using MlOps.Orleans.Bench.Hosting;
 using MlOps.Orleans.Bench.Measure;
 
 namespace MlOps.Orleans.Bench.Cli;
 
-/// <summary>Options every workload takes: where the server is (or which to start) and where results go.</summary>
+/// <summary>Options every workload takes: where the server is (or which to start), how windows are judged, where results go.</summary>
 internal sealed record Common(TargetSpec Target, ResultFile Results, QuietMachine Quiet, Window Window)
 {
     public const string Usage =
         "[--target http://127.0.0.1:P [--server-pid PID] [--postmaster-pid PID]\n" +
         "        | --backend sqlite|postgres [--postgres CS] [--silo-dll PATH] [--perf-map] [--server-env \"NAME=VALUE;...\"]]\n" +
-        "        [--results FILE] [--wait-quiet SECONDS] [--max-other CORES [--retries 3]]";
+        "        [--results FILE] [--round LABEL] [--wait-quiet SECONDS] [--max-other 0.1] [--max-steal 2] [--retries 3]";
 
     public static Common Read(Options options)
     {
-        var quiet = new QuietMachine(TimeSpan.FromSeconds(options.Double("wait-quiet", 0)));
-        var maxOther = options.Double("max-other", double.NaN);
-        var window = new Window(quiet, double.IsNaN(maxOther) ? null : maxOther, options.Int("retries", 3));
-        return new(TargetSpec.Read(options), new ResultFile(options.String("results", "bench-results.jsonl")), quiet, window);
+        // The thresholds unless overridden; every result records the ones it was judged by.
+        var rules = new WindowRules(options.Double("max-other", WindowRules.DefaultMaxOtherCores), options.Double("max-steal", WindowRules.DefaultMaxStealPercent));
+        if (rules.MaxOtherCores < 0 || rules.MaxStealPercent < 0) throw new UsageException("--max-other and --max-steal must not be negative");
+        // --wait-quiet waits for the same threshold the window is then judged by: waiting for less would start windows doomed to be discarded.
+        var quiet = new QuietMachine(TimeSpan.FromSeconds(options.Double("wait-quiet", 0)), rules.MaxOtherCores);
+        var window = new Window(quiet, rules, options.Int("retries", 3));
+        var round = options.String("round");
+        return new(TargetSpec.Read(options), new ResultFile(options.String("results", "bench-results.jsonl"), round), quiet, window);
     }
+
+    /// <summary>" round=LABEL" for a result line when <c>--round</c> was given (bench/scripts/rounds.sh), else empty.</summary>
+    public string RoundTag => Results.Round is { } r ? string.Create(CultureInfo.InvariantCulture, $" round=[{r}]") : "";
 }

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using MlOps.Orleans.Bench.Cli;
 using MlOps.Orleans.Bench.Client;
+using MlOps.Orleans.Bench.Floors;
 using MlOps.Orleans.Bench.Hosting;
 using MlOps.Orleans.Bench.Measure;
 using MlOps.Orleans.Bench.Online;
@@ -20,7 +22,7 @@ internal sealed class OnlineGetCommand : IBenchCommand
 
     public string Usage =>
         "[--store redis|sqlite] [--redis HOST:PORT] [--appendfsync off|always|everysec|no] [--entities 100000] [--views 5] [--features 10] " +
-        "[--seed-batch 1000] [--seed-concurrency 4] [--rate-one 2000] [--rate-hundred 200] [--duration 30] [--reps 3] [--warmup 10] [--drivers dotnet,raw[,raw-small-window]] [--cases 1,100] [--no-raw]";
+        "[--seed-batch 1000] [--seed-concurrency 4] [--rate-one 2000] [--rate-hundred 200] [--duration 30] [--windows 3] [--warmup 10] [--floor-duration 10] [--floor-windows 1] [--drivers dotnet,raw[,raw-small-window]] [--cases 1,100] [--no-raw]";
 
     public async Task RunAsync(Options options, CancellationToken ct)
     {
@@ -44,7 +46,10 @@ internal sealed class OnlineGetCommand : IBenchCommand
             .ToArray();
         if (cases.Length == 0) throw new UsageException("--cases wants 1, 100 or 1,100");
         var duration = TimeSpan.FromSeconds(options.Double("duration", 30));
-        var reps = options.Int("reps", 3);
+        // --reps is the older name of --windows, kept so existing scripts still run.
+        var windowCount = options.Int("windows", options.Int("reps", 3));
+        var floorDuration = TimeSpan.FromSeconds(options.Double("floor-duration", Math.Min(10, duration.TotalSeconds)));
+        var floorWindows = options.Int("floor-windows", 1);
         var warmup = TimeSpan.FromSeconds(options.Double("warmup", 10));
         var raw = !options.Flag("no-raw");
         var drivers = options.String("drivers", "dotnet,raw").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -70,33 +75,79 @@ internal sealed class OnlineGetCommand : IBenchCommand
         var seedRate = await repo.SeedAsync(client, entities, seedBatch, seedConcurrency, ct);
         Console.Error.WriteLine($"# seeded {entities:N0} entities x {repo.Views.Length} views through WriteToOnlineStore at {seedRate:N0} rows/s");
 
-        // The first driver keeps the original keys (entities_N), so earlier result lines stay comparable; others are prefixed.
+        // Floors first, per case, just before its workload: raw Redis (one connection, the case's MGET) and the gRPC floor at
+        // the case's rate with both drivers. Then every driver's windows of that case. The first driver keeps the original
+        // keys (entities_N), so earlier result lines stay comparable; others are prefixed.
+        var redisFloor = store == "redis"
+            ? await OnlineGetRedisFloor.SeedAsync(endpoint!, PortOf(redis, endpoint!), repo.Views.Length, entities, ct) : null;
         var figures = new JsonObject { ["seed_rows_per_s"] = Math.Round(seedRate) };
-        foreach (var name in drivers)
+        var open = drivers.Select(name => OnlineGetDriver.Open(name, channel, target.Grpc, ct)).ToList();
+        try
         {
-            using var driver = OnlineGetDriver.Open(name, channel, target.Grpc, ct);
-            var windows = new OnlineGetWindows(common, target, redis?.Process.Id, driver, repo, entities, ct);
             foreach (var (perRequest, rate) in cases)
             {
-                figures[$"{(name == drivers[0] ? "" : name + "_driver_")}entities_{perRequest}"] = await windows.MeasureAsync(perRequest, rate, duration, reps, warmup);
+                var floorJson = new JsonObject();
+                if (redisFloor is not null)
+                {
+                    var requests = (int)Math.Clamp(rate * floorDuration.TotalSeconds, 1000, 200_000);
+                    floorJson["redis"] = await redisFloor.MeasureAsync(perRequest, requests, ct);
+                    Console.Error.WriteLine($"#   {perRequest} entities: raw Redis floor {floorJson["redis"]!.ToJsonString()}");
+                }
+                var floors = await GrpcFloor.MeasureAsync(common, target, target.Measured, redis?.Process.Id, channel, rate, floorDuration, floorWindows, warmup, ct);
+                floorJson["grpc"] = new JsonObject(floors.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)f.Value.ToJson())));
+                figures[$"floors_entities_{perRequest}"] = floorJson;
+                foreach (var driver in open)
+                {
+                    var windows = new OnlineGetWindows(common, target, redis?.Process.Id, driver, repo, entities, ct);
+                    var run = await windows.MeasureAsync(perRequest, rate, duration, windowCount, warmup);
+                    figures[$"{(driver.Name == drivers[0] ? "" : driver.Name + "_driver_")}entities_{perRequest}"] =
+                        Report(target, repo, perRequest, duration, run, floors, floorJson["redis"], common.RoundTag);
+                }
             }
+        }
+        finally
+        {
+            foreach (var driver in open) driver.Dispose();
         }
         var settings = new JsonObject
         {
             ["online_store"] = label, ["views"] = repo.Views.Length, ["features_per_view"] = repo.FeaturesPerView, ["entities"] = entities,
-            ["seed_batch"] = seedBatch, ["drivers"] = string.Join(',', drivers), ["duration_s"] = duration.TotalSeconds, ["reps"] = reps, ["warmup_s"] = warmup.TotalSeconds,
-            ["max_other_cores"] = common.Window.MaxOtherCores,
+            ["seed_batch"] = seedBatch, ["drivers"] = string.Join(',', drivers), ["duration_s"] = duration.TotalSeconds, ["windows"] = windowCount, ["warmup_s"] = warmup.TotalSeconds,
+            ["floor_duration_s"] = floorDuration.TotalSeconds, ["floor_windows"] = floorWindows,
+            ["max_other_cores"] = common.Window.Rules.MaxOtherCores, ["max_steal_pct"] = common.Window.Rules.MaxStealPercent,
             ["server_env"] = string.Join(';', environment.Where(e => e.Key != "Mlops__Online__Redis").Select(e => $"{e.Key}={e.Value}")),
         };
         common.Results.Append(Name, $"{target.Backend}+{store}", settings, figures);
 
         if (raw && store == "redis")
         {
-            var port = redis?.Port ?? int.Parse(endpoint!.Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture);
             common.Results.Append("online-get-redis-benchmark", $"{target.Backend}+{store}", settings.DeepClone().AsObject(),
-                await OnlineGetRaw.RunAsync(endpoint!, port, repo.Views.Length, entities, ct));
+                await OnlineGetRaw.RunAsync(endpoint!, PortOf(redis, endpoint!), repo.Views.Length, entities, ct));
         }
     }
+
+    /// <summary>One case with one driver: the result line (stdout) and its JSON, with the floors and the targets.</summary>
+    private static JsonObject Report(BenchTarget target, OnlineGetRepository repo, int perRequest, TimeSpan duration, LatencyRun run,
+        IReadOnlyDictionary<string, LatencyRun> floors, JsonNode? redisFloor, string roundTag)
+    {
+        // Each driver against its own floor; the issue's targets are stated for the standard client (dotnet).
+        var floor = floors.TryGetValue(run.Driver, out var own) ? own : floors["dotnet"];
+        var checks = FloorTargets.Online(perRequest, run.Latency.P50, run.Latency.P99, floor.Latency.P50, floor.Latency.P99);
+        var redis = redisFloor is null ? "" : string.Create(CultureInfo.InvariantCulture,
+            $"; raw Redis floor p50 {redisFloor["p50_ms"]} p99 {redisFloor["p99_ms"]} ms");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"online-get {target.Backend} driver {run.Driver} {perRequest} entities x {repo.References.Length} features at {run.Rate}/s, " +
+            $"{run.Run.Planned} x {duration.TotalSeconds:0} s{roundTag}: {run}; achieved {run.AchievedMedian:0.0}/s; server {run.ServerCoresMedian:0.00} cores; " +
+            $"{run.DescribeAboveFloor(floor)}{redis}; targets {string.Join("; ", checks)}"));
+        var json = run.ToJson();
+        json["entities_per_request"] = perRequest;
+        json["above_floor"] = run.AboveFloor(floor);
+        json["targets"] = new JsonArray(checks.Select(c => (JsonNode)c.ToJson()).ToArray());
+        return json;
+    }
+
+    private static int PortOf(BenchRedisServer? redis, string endpoint) =>
+        redis?.Port ?? int.Parse(endpoint.Split(':')[^1], CultureInfo.InvariantCulture);
 
     private static string PersistenceOf(string appendFsync) =>
         appendFsync == "off" ? "no AOF, no RDB: nothing survives a restart" : $"AOF appendfsync {appendFsync}, no RDB";

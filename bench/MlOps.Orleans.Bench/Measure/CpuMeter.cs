@@ -30,9 +30,10 @@ internal sealed class CpuMeter
         var wall = Stopwatch.GetElapsedTime(_start).TotalSeconds;
         var client = (Process.GetCurrentProcess().TotalProcessorTime - _clientStart).TotalSeconds / wall;
         double? server = _server is null ? null : (Cpu(_server) - _serverStart).TotalSeconds / wall;
-        var (busy, ioWait) = SystemCpu.Between(_systemStart, SystemCpu.Read(), Machine.Cores);
+        var system = SystemCpu.Read();
+        var (busy, ioWait) = SystemCpu.Between(_systemStart, system, Machine.Cores);
         var database = (DatabaseCpu.Seconds(_postmaster) - _databaseStart) / wall;
-        return new CpuUse(client, server, database, busy, ioWait);
+        return new CpuUse(client, server, database, busy, ioWait) { StealPercent = SystemCpu.StealPercent(_systemStart, system) };
     }
 
     private static TimeSpan Cpu(Process? process)

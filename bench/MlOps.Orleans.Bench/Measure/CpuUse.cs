@@ -10,18 +10,22 @@ namespace MlOps.Orleans.Bench.Measure;
 /// </summary>
 internal sealed record CpuUse(double ClientCores, double? ServerCores, double DatabaseCores, double MachineCores, double IoWaitCores)
 {
+    /// <summary>Share of CPU time the hypervisor gave to other guests over the window, in percent (NaN when unknown).</summary>
+    public double StealPercent { get; init; } = double.NaN;
+
     public JsonObject ToJson() => new()
     {
         ["client_cores"] = Math.Round(ClientCores, 2), ["server_cores"] = ServerCores is { } s ? Math.Round(s, 2) : null,
         ["database_cores"] = Math.Round(DatabaseCores, 2),
         ["machine_busy_cores"] = Round(MachineCores), ["iowait_cores"] = Round(IoWaitCores), ["other_cores"] = OtherCores is { } o ? Round(o) : null,
+        ["steal_pct"] = Round(StealPercent),
     };
 
     /// <summary>Busy cores of every other process: the kernel's flusher threads, or a neighbour spoiling the figure.</summary>
     public double? OtherCores => ServerCores is { } s ? Math.Max(0, MachineCores - ClientCores - s - DatabaseCores) : null;
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"cpu client={ClientCores:0.00} server={(ServerCores is { } s ? s.ToString("0.00", CultureInfo.InvariantCulture) : "?")} db={DatabaseCores:0.00} other={OtherCores:0.00} iowait={IoWaitCores:0.00} cores");
+        string.Create(CultureInfo.InvariantCulture, $"cpu client={ClientCores:0.00} server={(ServerCores is { } s ? s.ToString("0.00", CultureInfo.InvariantCulture) : "?")} db={DatabaseCores:0.00} other={OtherCores:0.00} iowait={IoWaitCores:0.00} cores steal={StealPercent:0.0}%");
 
     private static double? Round(double v) => double.IsFinite(v) ? Math.Round(v, 2) : null;
 }

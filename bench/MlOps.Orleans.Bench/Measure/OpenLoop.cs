@@ -53,7 +53,7 @@ internal static class OpenLoop
 
         var ok = latencies.Where(double.IsFinite).ToList();
         var window = Stopwatch.GetElapsedTime(start, Interlocked.Read(ref lastCompletion)).TotalSeconds;
-        return new OpenLoopResult(rate, Stats.Summarize(ok), Stats.Summarize(lateness), ok.Count / window, total - ok.Count);
+        return new OpenLoopResult(rate, Stats.Summarize(ok), Stats.Summarize(lateness), ok.Count / window, total - ok.Count) { Latencies = ok };
     }
 
     private static void InterlockedMax(ref long target, long value)

@@ -6,6 +6,10 @@ namespace MlOps.Orleans.Bench.Measure;
 /// <param name="DispatchLateness">How late the driver itself sent calls; large values mean the client, not the server, fell behind.</param>
 internal sealed record OpenLoopResult(double OfferedRate, Summary Latency, Summary DispatchLateness, double AchievedRate, int Failed)
 {
+    /// <summary>Every successful call's latency in ms, so a run's percentiles are taken over all its requests
+    /// (<see cref="Stats.SummarizeAll"/>). Not written to the results file.</summary>
+    public IReadOnlyList<double> Latencies { get; init; } = [];
+
     public JsonObject ToJson() => new()
     {
         ["offered_per_s"] = OfferedRate, ["achieved_per_s"] = Math.Round(AchievedRate, 1), ["latency"] = Latency.ToJson(),

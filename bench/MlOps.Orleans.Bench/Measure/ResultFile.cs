@@ -4,9 +4,15 @@ using System.Text.Json.Nodes;
 namespace MlOps.Orleans.Bench.Measure;
 
 /// <summary>One JSON object per line per measurement, appended, so a series of runs builds up a file docs can quote from.</summary>
-internal sealed class ResultFile(string path)
+/// <param name="round">The <c>--round</c> label (index and A/B order), copied into every record; without it
+/// <c>$MLOPS_BENCH_ROUND</c>, which bench/scripts/rounds.sh sets, so commands that take no common options are labelled too.</param>
+internal sealed class ResultFile(string path, string? round = null)
 {
+    public const string RoundVariable = "MLOPS_BENCH_ROUND";
+
     public string Path { get; } = System.IO.Path.GetFullPath(path);
+
+    public string? Round { get; } = round ?? (Environment.GetEnvironmentVariable(RoundVariable) is { Length: > 0 } r ? r : null);
 
     public void Append(string command, string backend, JsonObject settings, JsonObject figures)
     {
@@ -19,6 +25,7 @@ internal sealed class ResultFile(string path)
             ["settings"] = settings,
             ["figures"] = figures,
         };
+        if (Round is not null) record["round"] = Round;
         var directory = System.IO.Path.GetDirectoryName(Path);
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
         File.AppendAllText(Path, record.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + "\n");

@@ -12,6 +12,12 @@ internal static class Stats
 
     public static double Median(IEnumerable<double> values) => Percentile(values.Order().ToList(), 50);
 
+    /// <summary>
+    /// Percentiles over every request of every window, merged: the p99 of the run, not a median of the windows' p99s (a tail
+    /// that hits one window of three would vanish in that median).
+    /// </summary>
+    public static Summary SummarizeAll(IEnumerable<IEnumerable<double>> windows) => Summarize(windows.SelectMany(w => w));
+
     public static Summary Summarize(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();

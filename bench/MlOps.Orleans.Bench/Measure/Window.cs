@@ -1,28 +1,88 @@
+using System.Diagnostics;
+using System.Globalization;
+using MlOps.Orleans.Bench.Client;
 using MlOps.Orleans.Bench.Hosting;
 
 namespace MlOps.Orleans.Bench.Measure;
 
 /// <summary>
-/// One measured window: wait for a quiet machine, measure with CPU accounting, and measure again (up to
-/// <see cref="Retries"/> times) when another process took more than <see cref="MaxOtherCores"/> meanwhile. A neighbour
-/// that starts compiling halfway through a window is then a discarded window, not a spoilt median.
+/// Measured windows judged by <see cref="WindowRules"/>: each window waits for a quiet machine (<c>--wait-quiet</c>), is
+/// measured with CPU accounting and /proc/stat's steal time, and is kept or discarded. <see cref="RunAsync{T}(MeasuredProcesses, int?, int, Func{int, Task{T}}, CancellationToken)"/>
+/// is the rule: a number of windows fixed before the run, discarded ones counted (never replaced), the run void when more
+/// than half are discarded and then measured again at most twice. <see cref="MeasureAsync{T}"/> is the older one-window
+/// form for commands that still loop over their own reps: it measures a discarded window again, up to <see cref="Retries"/>.
 /// </summary>
-internal sealed class Window(QuietMachine quiet, double? maxOtherCores, int retries)
+internal sealed class Window(QuietMachine quiet, WindowRules rules, int retries)
 {
-    public double? MaxOtherCores => maxOtherCores;
+    public WindowRules Rules => rules;
+
+    /// <summary>The others' threshold, for the result files of the commands on the one-window form.</summary>
+    public double? MaxOtherCores => rules.MaxOtherCores;
+
     public int Retries => retries;
 
+    /// <summary>The rule, for a started or targeted server: <paramref name="windows"/> windows, <paramref name="measure"/>
+    /// given the window's index.</summary>
+    public Task<WindowRun<T>> RunAsync<T>(BenchTarget target, int windows, Func<int, Task<T>> measure, CancellationToken ct) =>
+        RunAsync(target.Measured, null, windows, measure, ct);
+
+    /// <summary>The rule; <paramref name="extraPid"/> is one more measured process (Redis, Azurite) whose CPU is not "others".</summary>
+    public async Task<WindowRun<T>> RunAsync<T>(MeasuredProcesses measured, int? extraPid, int windows, Func<int, Task<T>> measure, CancellationToken ct)
+    {
+        if (windows < 1) throw new ArgumentOutOfRangeException(nameof(windows), windows, "a run needs at least one window");
+        var discardedPerAttempt = new List<int>();
+        for (var attempt = 0; ; attempt++)
+        {
+            var judged = new List<JudgedWindow<T>>(windows);
+            for (var w = 0; w < windows; w++)
+            {
+                var index = w;
+                judged.Add(await JudgeAsync(measured, extraPid, () => measure(index), ct));
+                if (!judged[^1].Verdict.Kept) Console.Error.WriteLine($"#   window {w + 1}/{windows} discarded: {judged[^1].Verdict.Reason}");
+            }
+            var discarded = judged.Count(j => !j.Verdict.Kept);
+            discardedPerAttempt.Add(discarded);
+            var isVoid = WindowRules.IsVoid(windows, discarded);
+            if (!WindowRules.Retry(attempt, isVoid)) return new WindowRun<T>(rules, windows, judged, discardedPerAttempt);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"#   run void ({discarded} of {windows} windows discarded); measuring the run again ({attempt + 1} of {WindowRules.MaxVoidRetries})"));
+        }
+    }
+
+    /// <summary>One window, measured and judged.</summary>
+    public async Task<JudgedWindow<T>> JudgeAsync<T>(MeasuredProcesses measured, int? extraPid, Func<Task<T>> measure, CancellationToken ct)
+    {
+        await quiet.WaitAsync(measured, ct);
+        var meter = new CpuMeter(measured);
+        var extra = new ProcessCpu(extraPid);
+        var started = Stopwatch.GetTimestamp();
+        var result = await measure();
+        var cpu = meter.Stop();
+        var extraCores = extra.Stop();
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        // With the server's process unknown (--target without --server-pid) everything but this driver counts as others:
+        // strict on purpose, a run that cannot tell its server from a neighbour is not judged kindly.
+        var other = (cpu.OtherCores ?? Math.Max(0, cpu.MachineCores - cpu.ClientCores)) - (extraCores ?? 0);
+        return new JudgedWindow<T>(result, cpu, extraCores, Math.Max(0, other), elapsed, rules.Judge(other, cpu.StealPercent, elapsed));
+    }
+
+    /// <summary>The older one-window form: a discarded window is measured again, up to <see cref="Retries"/> times; the last is
+    /// returned whatever its verdict, with the number of windows discarded before it.</summary>
     public async Task<(T Result, CpuUse Cpu, int Discarded)> MeasureAsync<T>(BenchTarget target, Func<Task<T>> measure, CancellationToken ct)
+    {
+        var (result, cpu, _, discarded) = await MeasureAsync(target.Measured, null, measure, ct);
+        return (result, cpu, discarded);
+    }
+
+    /// <summary><see cref="MeasureAsync{T}(BenchTarget, Func{Task{T}}, CancellationToken)"/> with one more measured process.</summary>
+    public async Task<(T Result, CpuUse Cpu, double? ExtraCores, int Discarded)> MeasureAsync<T>(MeasuredProcesses measured, int? extraPid,
+        Func<Task<T>> measure, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
-            await quiet.WaitAsync(target.Measured, ct);
-            var meter = new CpuMeter(target.Measured);
-            var result = await measure();
-            var cpu = meter.Stop();
-            if (maxOtherCores is not { } max || cpu.OtherCores is not { } other || other <= max || attempt >= retries)
-                return (result, cpu, attempt);
-            Console.Error.WriteLine($"#   window discarded: other processes took {other:0.00} cores (> {max:0.00}); measuring again");
+            var window = await JudgeAsync(measured, extraPid, measure, ct);
+            if (window.Verdict.Kept || attempt >= retries) return (window.Result, window.Cpu, window.ExtraCores, attempt);
+            Console.Error.WriteLine($"#   window discarded: {window.Verdict.Reason}; measuring again");
         }
     }
 }

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using MlOps.Orleans.Bench.Cli;
 using MlOps.Orleans.Bench.Client;
+using MlOps.Orleans.Bench.Floors;
 using MlOps.Orleans.Bench.Hosting;
 using MlOps.Orleans.Bench.Measure;
 using MlOps.Orleans.Protos.Tracking.V1;
@@ -9,83 +11,107 @@ namespace MlOps.Orleans.Bench.Workloads;
 
 /// <summary>
 /// Single LogMetric calls at fixed arrival rates (open loop), spread round-robin over several runs, as many trainers each
-/// logging one value at a time would send them.
+/// logging one value at a time would send them. Per rate, just before the workload: the fsync floor in the server's data
+/// directory and the gRPC floor at the same rate with both drivers; then the workload with each driver, a number of windows
+/// fixed before the run, judged by the window rules, p50/p99 over all requests of the kept windows, checked against the
+/// durable-write target (p50 ≤ gRPC floor p50 + 3 × fsync p50).
 /// </summary>
 internal sealed class LogMetricCommand : IBenchCommand
 {
+    private static readonly string[] DriverNames = ["dotnet", "raw"];
+    private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(10);
+
     public string Name => "log-metric";
-    public string Usage => "[--rates 500,2000] [--duration 20] [--reps 3] [--runs 16] [--warmup 3]";
+
+    public string Usage => "[--rates 500,2000] [--duration 20] [--windows 3] [--runs 16] [--warmup 3] [--drivers dotnet,raw] " +
+        "[--floor-duration 10] [--floor-windows 1] [--fsync-dir DIR]";
 
     public async Task RunAsync(Options options, CancellationToken ct)
     {
         var common = Common.Read(options);
         var rates = options.Ints("rates", 500, 2000);
         var duration = TimeSpan.FromSeconds(options.Double("duration", 20));
-        var reps = options.Int("reps", 3);
+        // --reps is the older name of --windows, kept so existing scripts still run.
+        var windows = options.Int("windows", options.Int("reps", 3));
         var runCount = options.Int("runs", 16);
         var warmup = TimeSpan.FromSeconds(options.Double("warmup", 3));
+        var drivers = options.String("drivers", "dotnet,raw").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var floorDuration = TimeSpan.FromSeconds(options.Double("floor-duration", Math.Min(10, duration.TotalSeconds)));
+        var floorWindows = options.Int("floor-windows", 1);
+        var fsyncDir = options.String("fsync-dir");
         options.RejectUnknown();
+        if (drivers.Length == 0 || drivers.FirstOrDefault(d => !DriverNames.Contains(d)) is { } unknown)
+            throw new UsageException($"--drivers wants a comma list of {string.Join(", ", DriverNames)}");
 
         await using var target = await BenchTarget.OpenAsync(common.Target, ct);
+        // A started server's own data directory; for --target the driver's temp directory unless --fsync-dir names the right disk.
+        var fsyncDirectory = fsyncDir ?? target.DataDir ?? Path.GetTempPath();
         using var pool = new ChannelPool(target.Grpc, 1);
+        using var channel = Channels.Open(target.Grpc);
         var client = pool.Client(0);
         var experiment = await Fixtures.ExperimentAsync(client, Name, ct);
         var runs = await Fixtures.RunsAsync(client, experiment, runCount, ct);
+        using var raw = RawGrpcConnection<LogMetricResponse>.Open(target.Grpc, $"/{TrackingService.Descriptor.FullName}/LogMetric", LogMetricResponse.Parser, CallDeadline);
         long sent = 0;
 
-        // Every point gets a fresh step, across rates and reps, so none is a duplicate the server could skip.
-        Task CallAsync(long _)
+        // Every point gets a fresh step, across rates, windows and drivers, so none is a duplicate the server could skip.
+        LogMetricRequest Next()
         {
             var n = Interlocked.Increment(ref sent);
-            var request = new LogMetricRequest
+            return new LogMetricRequest
             {
                 RunId = runs[n % runs.Length],
                 Metric = new Metric { Key = "loss", Value = 1.0 / n, Step = n / runs.Length, Timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
             };
-            return client.LogMetricAsync(request, cancellationToken: ct).ResponseAsync;
         }
+        Func<long, Task> CallOf(string driver) => driver == "raw"
+            ? _ => raw.CallAsync(Next())
+            : _ => client.LogMetricAsync(Next(), deadline: DateTime.UtcNow.Add(CallDeadline), cancellationToken: ct).ResponseAsync;
 
-        if (warmup > TimeSpan.Zero) await OpenLoop.RunAsync(rates.Min(), warmup, CallAsync, new ErrorLog());
         var figures = new JsonObject();
         foreach (var rate in rates)
         {
-            var results = new List<(OpenLoopResult Loop, CpuUse Cpu, ErrorLog Errors, int Discarded)>();
-            for (var r = 0; r < reps; r++)
+            var fsync = FsyncFloor.Measure(fsyncDirectory);
+            Console.Error.WriteLine($"#   rate {rate}/s: {fsync}");
+            var floors = await GrpcFloor.MeasureAsync(common, target, target.Measured, null, channel, rate, floorDuration, floorWindows, warmup, ct);
+            var perDriver = new JsonObject();
+            foreach (var driver in drivers)
             {
-                var ((loop, errors), cpu, discarded) = await common.Window.MeasureAsync(target, async () =>
+                var call = CallOf(driver);
+                if (warmup > TimeSpan.Zero) await OpenLoop.RunAsync(rate, warmup, call, new ErrorLog());
+                var run = new LatencyRun(driver, rate, await common.Window.RunAsync(target, windows, async w =>
                 {
                     var log = new ErrorLog(abortAfter: int.MaxValue);
-                    return (await OpenLoop.RunAsync(rate, duration, CallAsync, log), log);
-                }, ct);
-                results.Add((loop, cpu, errors, discarded));
-                Console.Error.WriteLine($"#   rate {rate}/s rep {r + 1}: {loop}; {results[^1].Cpu}" + (errors.Count > 0 ? $" [{errors.Describe()}]" : ""));
+                    var loop = await OpenLoop.RunAsync(rate, duration, call, log);
+                    Console.Error.WriteLine($"#   rate {rate}/s {driver} window {w + 1}/{windows}: {loop}" + (log.Count > 0 ? $" [{log.Describe()}]" : ""));
+                    return (loop, log);
+                }, ct));
+                var floor = floors[driver];
+                var check = FloorTargets.DurableWrite(run.Latency.P50, floor.Latency.P50, fsync.Latency.P50);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"log-metric backend={target.Backend} driver={driver} rate={rate}/s runs={runCount} windows={windows}x{duration.TotalSeconds}s{common.RoundTag}: " +
+                    $"{run}; achieved {run.AchievedMedian:0.0}/s; server {run.ServerCoresMedian:0.00} cores; " +
+                    $"{run.DescribeAboveFloor(floor)}; fsync p50 {fsync.Latency.P50:0.###} p99 {fsync.Latency.P99:0.###} ms; target {check}"));
+                var json = run.ToJson();
+                json["above_floor"] = run.AboveFloor(floor);
+                json["targets"] = new JsonArray(check.ToJson());
+                perDriver[driver] = json;
             }
-            var p50 = Stats.Median(results.Select(x => x.Loop.Latency.P50));
-            var p90 = Stats.Median(results.Select(x => x.Loop.Latency.P90));
-            var p99 = Stats.Median(results.Select(x => x.Loop.Latency.P99));
-            var max = results.Max(x => x.Loop.Latency.Max);
-            var achieved = Stats.Median(results.Select(x => x.Loop.AchievedRate));
-            var failed = results.Sum(x => x.Loop.Failed);
-            Console.WriteLine($"log-metric backend={target.Backend} rate={rate}/s runs={runCount} duration={duration.TotalSeconds}s reps={reps}: " +
-                $"median p50 {p50:0.###} ms, p90 {p90:0.###} ms, p99 {p99:0.###} ms, max {max:0.###} ms; achieved {achieved:0.0}/s; " +
-                $"{results[^1].Cpu}; failed {failed}");
             figures[$"rate_{rate}"] = new JsonObject
             {
-                ["p50_ms_median"] = Math.Round(p50, 3), ["p90_ms_median"] = Math.Round(p90, 3), ["p99_ms_median"] = Math.Round(p99, 3),
-                ["max_ms"] = Math.Round(max, 3), ["achieved_per_s_median"] = Math.Round(achieved, 1), ["failed"] = failed,
-                ["runs"] = new JsonArray(results.Select(x =>
-                {
-                    var json = x.Loop.ToJson();
-                    json["cpu"] = x.Cpu.ToJson();
-                    json["errors"] = x.Errors.ToJson();
-                    json["discarded_windows"] = x.Discarded;
-                    return (JsonNode)json;
-                }).ToArray()),
+                ["fsync_floor"] = fsync.ToJson(),
+                ["grpc_floor"] = new JsonObject(floors.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)f.Value.ToJson()))),
+                ["drivers"] = perDriver,
             };
         }
         common.Results.Append(Name, target.Backend,
-            new JsonObject { ["rates"] = new JsonArray(rates.Select(r => (JsonNode)r).ToArray()), ["duration_s"] = duration.TotalSeconds, ["reps"] = reps, ["runs"] = runCount,
-                ["max_other_cores"] = common.Window.MaxOtherCores },
+            new JsonObject
+            {
+                ["rates"] = new JsonArray(rates.Select(r => (JsonNode)r).ToArray()), ["duration_s"] = duration.TotalSeconds, ["windows"] = windows, ["runs"] = runCount,
+                ["warmup_s"] = warmup.TotalSeconds, ["drivers"] = string.Join(',', drivers), ["floor_duration_s"] = floorDuration.TotalSeconds,
+                ["floor_windows"] = floorWindows, ["fsync_dir"] = fsyncDirectory,
+                ["max_other_cores"] = common.Window.Rules.MaxOtherCores, ["max_steal_pct"] = common.Window.Rules.MaxStealPercent,
+            },
             figures);
     }
 }

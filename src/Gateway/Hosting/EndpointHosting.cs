@@ -40,7 +40,7 @@ public static class EndpointHosting
             .Add($"MLflow REST and artifact proxy http://{options.BindAddress}:{options.HttpPort}/api/2.0/mlflow, /api/2.0/mlflow-artifacts (and /ajax-api)")
             .Add($"Feast HTTP http://{options.BindAddress}:{options.HttpPort}/get-online-features, /push, /write-to-online-store, /materialize")
             .Add($"health http://{options.BindAddress}:{options.HttpPort}/health")
-            .Add($"gRPC {options.BindAddress}:{options.GrpcPort} (tracking, artifacts, registry, feature store, reflection)");
+            .Add($"gRPC {options.BindAddress}:{options.GrpcPort} (tracking, artifacts, registry, feature store, diagnostics ping, reflection)");
         if (options.EnableDiagnostics) ExposedSurfaces.Of(builder.Services).Add($"diagnostics http://{options.BindAddress}:{options.HttpPort}/debug");
         builder.Services.AddMlopsHealthChecks();
         builder.Services.AddSingleton<MetricSubscriptions>();
@@ -59,6 +59,8 @@ public static class EndpointHosting
         app.MapGrpcService<ArtifactGrpcService>();
         app.MapGrpcService<RegistryGrpcService>();
         app.MapGrpcService<FeatureStoreGrpcService>();
+        // A no-op Ping for the benchmarks' gRPC floor; it reads nothing, so it needs no switch.
+        app.MapGrpcService<DiagnosticsGrpcService>();
         // Off unless asked for: it tells a caller which silo holds which run.
         if (app.Services.GetRequiredService<MlopsOptions>().EnableDiagnostics) app.MapMlopsDiagnostics();
         app.MapMlflow();
