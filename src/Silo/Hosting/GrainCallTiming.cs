@@ -14,19 +14,21 @@ internal sealed class GrainCallTiming : IIncomingGrainCallFilter
 
     public Task Invoke(IIncomingGrainCallContext context)
     {
-        var start = Stages.Start(Stages.GrainCall);
-        return start == 0 ? context.Invoke() : TimedAsync(context, start);
+        if (!Stages.GrainCall.Enabled) return context.Invoke();
+        // Orleans' own grains (timers, stream queues polled every 10 ms) would drown the platform's calls: ours only.
+        var name = _names.GetOrAdd((context.InterfaceName, context.MethodName), static k => NameOf(k.Interface, k.Method));
+        return name.Length == 0 ? context.Invoke() : TimedAsync(context, Stages.Start(Stages.GrainCall), name);
     }
 
-    private async Task TimedAsync(IIncomingGrainCallContext context, long start)
+    private static async Task TimedAsync(IIncomingGrainCallContext context, long start, string name)
     {
         try { await context.Invoke(); }
-        finally
-        {
-            var name = _names.GetOrAdd((context.InterfaceName, context.MethodName), static k => $"{ShortName(k.Interface)}.{k.Method}");
-            Stages.GrainCall.Record(Stages.ElapsedMs(start), new KeyValuePair<string, object?>("grain", name));
-        }
+        finally { Stages.GrainCall.Record(Stages.ElapsedMs(start), new KeyValuePair<string, object?>("grain", name)); }
     }
+
+    /// <summary>"Interface.Method" for the platform's grains, empty for any other.</summary>
+    private static string NameOf(string interfaceName, string method) =>
+        interfaceName.StartsWith("MlOps.Orleans.", StringComparison.Ordinal) ? $"{ShortName(interfaceName)}.{method}" : "";
 
     // "MlOps.Orleans.Contracts.Tracking.IRunGrain" (or a generic's "IFoo`1[...]") -> "IRunGrain": short and still unique here.
     private static string ShortName(string interfaceName)
