@@ -22,12 +22,11 @@ public abstract class CatalogDatabase : IAsyncDisposable
     /// An open connection for reads; the caller disposes it. With the store stage timed, the read counts from here until
     /// the connection closes: every store read opens one connection for its statements, so that is the operation.
     /// </summary>
-    public async Task<DbConnection> OpenReadAsync(CancellationToken ct, [CallerMemberName] string operation = "")
+    public Task<DbConnection> OpenReadAsync(CancellationToken ct, [CallerMemberName] string operation = "")
     {
+        // Untimed, the backend's task is returned as is: no second state machine on every read.
         var start = Stages.Start(Stages.Store);
-        var connection = await OpenReadCoreAsync(ct).ConfigureAwait(false);
-        if (start != 0) connection.StateChange += new ReadTiming(start, Backend, operation).OnStateChange;
-        return connection;
+        return start == 0 ? OpenReadCoreAsync(ct) : TimedOpenReadAsync(start, operation, ct);
     }
 
     /// <summary>
@@ -45,6 +44,13 @@ public abstract class CatalogDatabase : IAsyncDisposable
     protected abstract Task<DbConnection> OpenReadCoreAsync(CancellationToken ct);
 
     protected abstract Task<T> WriteCoreAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct);
+
+    private async Task<DbConnection> TimedOpenReadAsync(long start, string operation, CancellationToken ct)
+    {
+        var connection = await OpenReadCoreAsync(ct).ConfigureAwait(false);
+        connection.StateChange += new ReadTiming(start, Backend, operation).OnStateChange;
+        return connection;
+    }
 
     private async Task<T> TimedWriteAsync<T>(Task<T> written, long start, string operation)
     {
