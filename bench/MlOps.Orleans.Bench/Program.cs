@@ -5,6 +5,7 @@ using MlOps.Orleans.Bench.Materialization;
 using MlOps.Orleans.Bench.Micro;
 using MlOps.Orleans.Bench.Offline;
 using MlOps.Orleans.Bench.Online;
+using MlOps.Orleans.Bench.Stages;
 using MlOps.Orleans.Bench.Workloads;
 
 // Load driver for the tracking API over real gRPC: one subcommand per figure in docs/benchmarks.md.
@@ -15,7 +16,7 @@ IBenchCommand[] commands =
     new ServerCommand(), new BatchIngestCommand(), new StreamIngestCommand(), new LogMetricCommand(), new SearchCommand(),
     new HistoryCommand(), new MicroCommand(), new ArtifactTransferCommand(), new RegisterCommand(), new MlflowBatchCommand(),
     new MlflowLogMetricCommand(), new OnlineStoreCommand(), new OfflineRetrievalCommand(), new MaterializationCommand(),
-    new OnlineGetCommand(),
+    new OnlineGetCommand(), new StagesCommand(),
 ];
 
 var options = Options.Parse(args);

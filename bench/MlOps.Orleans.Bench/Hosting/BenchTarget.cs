@@ -28,6 +28,8 @@ internal sealed class BenchTarget : IAsyncDisposable
     public MeasuredProcesses Measured { get; }
     public TimeSpan? StartupTime => _server?.StartupTime;
     public string? DataDir => _server?.DataDir;
+    /// <summary>The started server's HTTP/1.1 endpoint (MLflow REST, /debug/stages); null for a --target server.</summary>
+    public Uri? Http => _server?.HttpBase;
 
     public static async Task<BenchTarget> OpenAsync(TargetSpec spec, CancellationToken ct)
     {

@@ -26,12 +26,12 @@ internal sealed class ServerCommand : IBenchCommand
 
         await using var target = await BenchTarget.OpenAsync(common.Target, ct);
         var line = $"server ready backend={target.Backend} grpc={target.Grpc} pid={target.Process!.Id} data={target.DataDir} " +
-            $"startup={target.StartupTime!.Value.TotalSeconds:0.00}s";
+            $"startup={target.StartupTime!.Value.TotalSeconds:0.00}s http={target.Http}";
         Console.WriteLine(line);
         if (readyFile is not null)
             await File.WriteAllTextAsync(readyFile, new JsonObject
             {
-                ["grpc"] = target.Grpc.ToString(), ["pid"] = target.Process.Id, ["backend"] = target.Backend, ["data_dir"] = target.DataDir,
+                ["grpc"] = target.Grpc.ToString(), ["pid"] = target.Process.Id, ["backend"] = target.Backend, ["data_dir"] = target.DataDir, ["http"] = target.Http?.ToString(),
                 ["postmaster_pid"] = target.Measured.Postmaster,
             }.ToJsonString(), ct);
         common.Results.Append("server-start", target.Backend, new JsonObject(),

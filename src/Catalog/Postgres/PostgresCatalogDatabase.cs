@@ -1,6 +1,7 @@
 using System.Data.Common;
 using MlOps.Orleans.Catalog.Migrations;
 using MlOps.Orleans.Catalog.Storage;
+using MlOps.Orleans.Contracts.Telemetry;
 using MlOps.Orleans.Contracts.Tracking;
 using Npgsql;
 using NpgsqlTypes;
@@ -52,15 +53,19 @@ public sealed class PostgresCatalogDatabase : CatalogDatabase
         await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
-    public override async Task<DbConnection> OpenReadAsync(CancellationToken ct) =>
+    public override string Backend => "postgres";
+
+    protected override async Task<DbConnection> OpenReadCoreAsync(CancellationToken ct) =>
         await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
 
-    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct)
+    protected override async Task<T> WriteCoreAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct)
     {
         await using var c = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
         var result = await work(c, tx, ct).ConfigureAwait(false);
+        var start = Stages.Start(Stages.Commit);
         await tx.CommitAsync(ct).ConfigureAwait(false);
+        if (start != 0) Stages.Commit.Record(Stages.ElapsedMs(start), new KeyValuePair<string, object?>("backend", Backend));
         return result;
     }
 

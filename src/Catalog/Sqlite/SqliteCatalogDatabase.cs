@@ -52,7 +52,9 @@ public sealed class SqliteCatalogDatabase : CatalogDatabase
         return 0;
     }, ct);
 
-    public override async Task<DbConnection> OpenReadAsync(CancellationToken ct)
+    public override string Backend => SqliteWriter.BackendName;
+
+    protected override async Task<DbConnection> OpenReadCoreAsync(CancellationToken ct)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct).ConfigureAwait(false);
@@ -60,7 +62,7 @@ public sealed class SqliteCatalogDatabase : CatalogDatabase
         return connection;
     }
 
-    public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct) =>
+    protected override Task<T> WriteCoreAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct) =>
         _writer.EnqueueAsync(work, ct);
 
     // Bulk point inserts bypass ADO.NET's per-call overhead (parameter objects, type conversion, reader setup) and bind

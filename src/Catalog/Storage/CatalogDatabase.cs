@@ -1,4 +1,7 @@
+using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using MlOps.Orleans.Contracts.Telemetry;
 using MlOps.Orleans.Contracts.Tracking;
 
 namespace MlOps.Orleans.Catalog.Storage;
@@ -12,11 +15,64 @@ public abstract class CatalogDatabase : IAsyncDisposable
     /// <summary>The only workspace so far; every table is keyed by it.</summary>
     public const string Workspace = "default";
 
-    /// <summary>An open connection for reads; the caller disposes it.</summary>
-    public abstract Task<DbConnection> OpenReadAsync(CancellationToken ct);
+    /// <summary>The backend's name in stage timings (<c>sqlite</c>, <c>postgres</c>).</summary>
+    public abstract string Backend { get; }
 
-    /// <summary>Runs <paramref name="work"/> in a transaction that is durably committed before the task completes.</summary>
-    public abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct);
+    /// <summary>
+    /// An open connection for reads; the caller disposes it. With the store stage timed, the read counts from here until
+    /// the connection closes: every store read opens one connection for its statements, so that is the operation.
+    /// </summary>
+    public Task<DbConnection> OpenReadAsync(CancellationToken ct, [CallerMemberName] string operation = "")
+    {
+        // Untimed, the backend's task is returned as is: no second state machine on every read.
+        var start = Stages.Start(Stages.Store);
+        return start == 0 ? OpenReadCoreAsync(ct) : TimedOpenReadAsync(start, operation, ct);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction that is durably committed before the task completes. Timed as one
+    /// store write (queueing behind the SQLite writer and the commit included), named by the calling store method.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct,
+        [CallerMemberName] string operation = "")
+    {
+        var start = Stages.Start(Stages.Store);
+        var written = WriteCoreAsync(work, ct);
+        return start == 0 ? written : TimedWriteAsync(written, start, operation);
+    }
+
+    protected abstract Task<DbConnection> OpenReadCoreAsync(CancellationToken ct);
+
+    protected abstract Task<T> WriteCoreAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct);
+
+    private async Task<DbConnection> TimedOpenReadAsync(long start, string operation, CancellationToken ct)
+    {
+        var connection = await OpenReadCoreAsync(ct).ConfigureAwait(false);
+        connection.StateChange += new ReadTiming(start, Backend, operation).OnStateChange;
+        return connection;
+    }
+
+    private async Task<T> TimedWriteAsync<T>(Task<T> written, long start, string operation)
+    {
+        try { return await written.ConfigureAwait(false); }
+        finally { RecordStore(start, Backend, "write", operation); }
+    }
+
+    private static void RecordStore(long start, string backend, string kind, string operation) =>
+        Stages.Store.Record(Stages.ElapsedMs(start), new("backend", backend), new("kind", kind), new("operation", operation));
+
+    /// <summary>Records a read when its connection closes (dispose closes it); only created while the store stage is timed.</summary>
+    private sealed class ReadTiming(long start, string backend, string operation)
+    {
+        private int _recorded;
+
+        public void OnStateChange(object sender, StateChangeEventArgs e)
+        {
+            if (e.CurrentState != ConnectionState.Closed || Interlocked.Exchange(ref _recorded, 1) != 0) return;
+            ((DbConnection)sender).StateChange -= OnStateChange;
+            RecordStore(start, backend, "read", operation);
+        }
+    }
 
     /// <summary>Inserts points, skipping ones identical to stored points; returns those inserted.</summary>
     public abstract Task<IReadOnlyList<SequencedMetric>> InsertMetricsAsync(DbConnection connection, DbTransaction transaction,

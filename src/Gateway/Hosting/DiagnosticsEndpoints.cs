@@ -1,3 +1,4 @@
+using MlOps.Orleans.Gateway.Timing;
 using MlOps.Orleans.Contracts.Tracking;
 
 namespace MlOps.Orleans.Gateway.Hosting;
@@ -13,6 +14,8 @@ public static class DiagnosticsEndpoints
             TrackingValidation.RunId(runId);
             return Results.Text(await grains.GetGrain<IRunGrain>(runId).GetSilo());
         });
+        // Where a request's time goes, per stage (handler, grain call, store, commit, online shard read).
+        StageEndpoints.Map(app);
         return app;
     }
 }

@@ -9,6 +9,7 @@ using MlOps.Orleans.Gateway.Feast;
 using MlOps.Orleans.Gateway.Features;
 using MlOps.Orleans.Gateway.Mlflow;
 using MlOps.Orleans.Gateway.Registry;
+using MlOps.Orleans.Gateway.Timing;
 using MlOps.Orleans.Gateway.Tracking;
 
 namespace MlOps.Orleans.Gateway.Hosting;
@@ -32,6 +33,8 @@ public static class EndpointHosting
         });
         builder.Services.AddGrpc(o =>
         {
+            // Outermost, so handler timings include the error mapping; absent (not merely idle) without diagnostics.
+            if (options.EnableDiagnostics) o.Interceptors.Add<StageTimingInterceptor>();
             o.Interceptors.Add<ErrorInterceptor>();
             o.MaxReceiveMessageSize = 16 * 1024 * 1024;
         });
@@ -42,6 +45,7 @@ public static class EndpointHosting
             .Add($"health http://{options.BindAddress}:{options.HttpPort}/health")
             .Add($"gRPC {options.BindAddress}:{options.GrpcPort} (tracking, artifacts, registry, feature store, diagnostics ping, reflection)");
         if (options.EnableDiagnostics) ExposedSurfaces.Of(builder.Services).Add($"diagnostics http://{options.BindAddress}:{options.HttpPort}/debug");
+        if (options.EnableDiagnostics) builder.Services.AddMlopsStageListener();
         builder.Services.AddMlopsHealthChecks();
         builder.Services.AddSingleton<MetricSubscriptions>();
         builder.Services.AddSingleton<ModelDirectory>();
@@ -54,6 +58,8 @@ public static class EndpointHosting
 
     public static WebApplication MapMlopsEndpoints(this WebApplication app)
     {
+        var diagnostics = app.Services.GetRequiredService<MlopsOptions>().EnableDiagnostics;
+        if (diagnostics) app.UseMiddleware<StageTimingMiddleware>();
         app.UseMiddleware<HttpErrorMiddleware>();
         app.MapGrpcService<TrackingGrpcService>();
         app.MapGrpcService<ArtifactGrpcService>();
@@ -62,7 +68,7 @@ public static class EndpointHosting
         // A no-op Ping for the benchmarks' gRPC floor; it reads nothing, so it needs no switch.
         app.MapGrpcService<DiagnosticsGrpcService>();
         // Off unless asked for: it tells a caller which silo holds which run.
-        if (app.Services.GetRequiredService<MlopsOptions>().EnableDiagnostics) app.MapMlopsDiagnostics();
+        if (diagnostics) app.MapMlopsDiagnostics();
         app.MapMlflow();
         app.MapFeast();
         app.MapGrpcReflectionService();

@@ -1,6 +1,7 @@
 using MlOps.Orleans.Artifacts.Local;
 using MlOps.Orleans.Catalog;
 using MlOps.Orleans.Gateway.Artifacts;
+using MlOps.Orleans.Gateway.Timing;
 using MlOps.Orleans.Hosting;
 using MlOps.Orleans.Hosting.Clustering;
 
@@ -25,6 +26,12 @@ public static class SiloHosting
         builder.Services.AddMlopsCatalog(catalog);
         // Warns about (or, with Mlops:RequireDurableBackends, refuses) backends that would lose acknowledged writes.
         builder.Services.AddHostedService<BackendDurabilityCheck>();
+        if (options.EnableDiagnostics)
+        {
+            // Grain call timings (and this silo's name beside them on /debug/stages); without diagnostics, no filter at all.
+            builder.Services.AddSingleton<IIncomingGrainCallFilter, GrainCallTiming>();
+            builder.Services.AddSingleton<IStageProcess, SiloStageProcess>();
+        }
         builder.UseOrleans(silo => silo.UseMlopsClustering(options));
         return builder;
     }

@@ -31,6 +31,7 @@ public sealed class HttpErrorPathTests(FaultingPlatformFixture platform) : IClas
         ["/health/live"] = "a health check: answers its own status and body by design",
         ["/health/ready"] = "a health check: answers its own status and body by design",
         ["/health/online"] = "a health check: answers its own status and body by design",
+        ["/debug/stages"] = "this process's stage timings, read from memory",
         ["mpu/part/{uploadId}/{part:int}"] = "checks its upload manifest and writes the part in the artifact store, with no grain call",
     };
 

@@ -1,5 +1,6 @@
 using MlOps.Orleans.Catalog.Features;
 using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Telemetry;
 using MlOps.Orleans.Contracts.Features.Online;
 using MlOps.Orleans.Features.Retrieval;
 using MlOps.Orleans.Features.Online.Retrieval;
@@ -40,7 +41,12 @@ public sealed class OnlineFeatureReader(IFeatureCatalog catalog, IGrainFactory g
             var keys = EntityKeysOf(plan.Views[space.Views[0]].Binding, request.Entities);
             foreach (var (shard, rowIndexes) in ShardsOf(space.Name, keys))
             {
-                if (local.TryRead(shard, space.Layouts, space.Views, rowIndexes, keys, now, store.ExpiryGrace, fetched)) continue;
+                var start = Stages.Start(Stages.OnlineShardRead);
+                if (local.TryRead(shard, space.Layouts, space.Views, rowIndexes, keys, now, store.ExpiryGrace, fetched))
+                {
+                    if (start != 0) Stages.OnlineShardRead.Record(Stages.ElapsedMs(start), new KeyValuePair<string, object?>("path", "local"));
+                    continue;
+                }
                 var distinct = rowIndexes.Select(r => keys[r]).Distinct(StringComparer.Ordinal).ToList();
                 (reads ??= []).Add(ReadShardAsync(space, shard, distinct, rowIndexes, keys, fetched));
             }
@@ -59,7 +65,10 @@ public sealed class OnlineFeatureReader(IFeatureCatalog catalog, IGrainFactory g
     private async Task ReadShardAsync(PlannedKeySpace space, string shard, List<string> distinct, IReadOnlyList<int> rowIndexes, string[] keys,
         OnlineRow?[][] into)
     {
+        // The whole grain round trip as this silo sees it; the shard grain times its own part (memory or read-through).
+        var start = Stages.Start(Stages.OnlineShardRead);
         var result = await grains.GetGrain<IOnlineFeatureShardGrain>(shard).Read(space.Layouts, distinct);
+        if (start != 0) Stages.OnlineShardRead.Record(Stages.ElapsedMs(start), new KeyValuePair<string, object?>("path", "call"));
         // Without duplicate keys the answer is in row order (Distinct keeps first occurrences); only duplicates need a lookup.
         Dictionary<string, int>? position = null;
         if (distinct.Count != rowIndexes.Count)

@@ -1,4 +1,5 @@
 using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Contracts.Telemetry;
 using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 using MlOps.Orleans.Contracts.Features.Online;
 using MlOps.Orleans.Features.Online.Retrieval;
@@ -36,6 +37,7 @@ public sealed class OnlineFeatureShardGrain(IOnlineStore store, OnlineServingOpt
 
     public async Task<OnlineRow?[][]> Read(IReadOnlyList<OnlineViewLayout> views, IReadOnlyList<string> entityKeys)
     {
+        var start = Stages.Start(Stages.OnlineShardRead);
         var now = DateTime.UtcNow;
         var result = new OnlineRow?[views.Count][];
         List<int>? missing = null;
@@ -56,13 +58,19 @@ public sealed class OnlineFeatureShardGrain(IOnlineStore store, OnlineServingOpt
                 }
             }
         }
-        if (missing is null) return result;
+        if (missing is null)
+        {
+            if (start != 0) Stages.OnlineShardRead.Record(Stages.ElapsedMs(start), new KeyValuePair<string, object?>("path", "memory"));
+            return result;
+        }
 
         var keys = missing.Select(e => entityKeys[e]).ToList();
         OnlineRow?[][] fetched;
         try
         {
+            var storeStart = Stages.Start(Stages.OnlineShardRead);
             fetched = await store.ReadAsync(views, keys, CancellationToken.None);
+            if (storeStart != 0) Stages.OnlineShardRead.Record(Stages.ElapsedMs(storeStart), new KeyValuePair<string, object?>("path", "store"));
         }
         catch (OnlineStoreUnavailableException e)
         {
@@ -78,6 +86,7 @@ public sealed class OnlineFeatureShardGrain(IOnlineStore store, OnlineServingOpt
                 _cache.Offer(views[v].Key, keys[i], row);
             }
         }
+        if (start != 0) Stages.OnlineShardRead.Record(Stages.ElapsedMs(start), new KeyValuePair<string, object?>("path", "read_through"));
         return result;
     }
 
