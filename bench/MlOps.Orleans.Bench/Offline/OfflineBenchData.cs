@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
 
 namespace MlOps.Orleans.Bench.Offline;
@@ -9,41 +12,122 @@ namespace MlOps.Orleans.Bench.Offline;
 /// <see cref="FilesPerView"/> files, created 0 to 2 days after the event (so many rows arrive late for some entity rows);
 /// 1 row in 100 shares key and event time with the next row (an event-time tie) and 1 in 1000 shares its created time
 /// too (a full tie). Entity rows: random drivers at random times of 2024.
+/// Each parameter set lives in its own folder named by a digest of every parameter that shapes the data (a 1M-row run once
+/// reused the 10M-row entity file of an earlier run because the cache was keyed by folder only), and a reused folder is
+/// trusted only when its manifest names the same parameters and every file holds the row count the parameters imply.
 /// </summary>
-internal sealed class OfflineBenchData(string root, int entityRows, int viewRows, int views, int keys)
+internal sealed class OfflineBenchData
 {
     public const int FilesPerView = 4;
-    public static readonly TimeSpan?[] Ttls = [TimeSpan.FromDays(30), TimeSpan.FromDays(7), null];
 
-    public string Root { get; } = root;
-
-    public static string ViewKey(int view, int file) => $"bench/views/v{view}/part-{file}.parquet";
+    /// <summary>Bumped whenever the generator's SQL changes, so old folders are not mistaken for the new data.</summary>
+    public const int GeneratorVersion = 2;
 
     public const string EntityKey = "bench/entities.parquet";
 
+    public static readonly TimeSpan?[] Ttls = [TimeSpan.FromDays(30), TimeSpan.FromDays(7), null];
+
+    private readonly int _entityRows;
+    private readonly int _viewRows;
+    private readonly int _views;
+    private readonly int _keys;
+
+    public OfflineBenchData(string work, int entityRows, int viewRows, int views, int keys)
+    {
+        _entityRows = entityRows;
+        _viewRows = viewRows;
+        _views = views;
+        _keys = keys;
+        ParameterDigest = Digest(Parameters());
+        Root = Path.Join(work, "data-" + ParameterDigest);
+    }
+
+    /// <summary>The folder of this parameter set: entity file and view files under it, the manifest beside them.</summary>
+    public string Root { get; }
+
+    /// <summary>First 16 hex digits of the SHA-256 of <see cref="Parameters"/>' canonical JSON.</summary>
+    public string ParameterDigest { get; }
+
+    public string Manifest => Path.Join(Root, "manifest.json");
+
+    public static string ViewKey(int view, int file) => $"bench/views/v{view}/part-{file}.parquet";
+
     public string PathOf(string key) => Path.Join(Root, key);
 
-    public string Marker => Path.Join(Root, string.Create(CultureInfo.InvariantCulture, $"generated-{entityRows}-{viewRows}-{views}-{keys}"));
+    public IReadOnlyList<string> ViewFiles(int view) => Enumerable.Range(0, FilesPerView).Select(f => PathOf(ViewKey(view, f))).ToList();
 
-    public void Generate(int threads)
+    /// <summary>Every parameter that shapes the bytes, in a fixed order (the digest reads this object's JSON).</summary>
+    public JsonObject Parameters() => new()
     {
-        if (File.Exists(Marker)) return;
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        Run(connection, string.Create(CultureInfo.InvariantCulture, $"SET threads = {threads}; SET TimeZone = 'UTC'"));
-        for (var v = 0; v < views; v++)
+        ["generator_version"] = GeneratorVersion, ["entity_rows"] = _entityRows, ["view_rows"] = _viewRows, ["views"] = _views,
+        ["keys"] = _keys, ["files_per_view"] = FilesPerView,
+    };
+
+    /// <summary>Generates the data unless a verified copy is there; returns whether it was reused.</summary>
+    public bool Prepare(int threads)
+    {
+        if (Directory.Exists(Root))
+        {
+            var problem = Verify();
+            if (problem is null) return true;
+            Console.Error.WriteLine($"# cached data under {Root} not trusted ({problem}): generating it again");
+            Directory.Delete(Root, recursive: true);
+        }
+        Generate(threads);
+        var after = Verify();
+        if (after is not null) throw new InvalidOperationException($"freshly generated data under {Root} fails its own check: {after}");
+        return false;
+    }
+
+    /// <summary>Null when the manifest and the files match this parameter set; else what does not.</summary>
+    public string? Verify()
+    {
+        if (!File.Exists(Manifest)) return "no manifest (generation did not finish)";
+        JsonNode? manifest;
+        try
+        {
+            manifest = JsonNode.Parse(File.ReadAllText(Manifest));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return $"manifest unreadable: {e.Message}";
+        }
+        var expected = Parameters().ToJsonString();
+        var recorded = manifest?["parameters"]?.ToJsonString();
+        if (recorded != expected) return $"manifest parameters {recorded} differ from {expected}";
+        using var connection = Open(1);
+        var entityCount = RowCount(connection, [PathOf(EntityKey)]);
+        if (entityCount != _entityRows) return $"entity file holds {entityCount} rows, expected {_entityRows}";
+        for (var v = 0; v < _views; v++)
+        {
+            var count = RowCount(connection, ViewFiles(v));
+            if (count != _viewRows) return $"view v{v} holds {count} rows, expected {_viewRows}";
+        }
+        return null;
+    }
+
+    private void Generate(int threads)
+    {
+        using var connection = Open(threads);
+        for (var v = 0; v < _views; v++)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(PathOf(ViewKey(v, 0)))!);
             for (var f = 0; f < FilesPerView; f++) Run(connection, ViewSql(v, f));
         }
         Run(connection, string.Create(CultureInfo.InvariantCulture,
             $"""
-            COPY (SELECT (hash(i * 5 + 99) % {keys})::BIGINT AS driver_id,
+            COPY (SELECT (hash(i * 5 + 99) % {_keys})::BIGINT AS driver_id,
                          TIMESTAMP '2024-01-01' + to_microseconds((hash(i * 23 + 99) % 31536000000000)::BIGINT) AS event_timestamp
-                  FROM range({entityRows}) t(i) ORDER BY i)
+                  FROM range({_entityRows}) t(i) ORDER BY i)
             TO '{PathOf(EntityKey)}' (FORMAT parquet)
             """));
-        File.WriteAllText(Marker, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        // The manifest is written last: a folder without one is an interrupted generation.
+        var manifest = new JsonObject
+        {
+            ["parameters"] = Parameters(), ["digest"] = ParameterDigest,
+            ["generated_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        };
+        File.WriteAllText(Manifest, manifest.ToJsonString());
     }
 
     private string ViewSql(int v, int file)
@@ -53,16 +137,36 @@ internal sealed class OfflineBenchData(string root, int entityRows, int viewRows
         var c = "(CASE WHEN i % 1000 = 500 THEN i + 1 ELSE i END)";
         return string.Create(CultureInfo.InvariantCulture,
             $"""
-            COPY (SELECT (hash({j} * 3 + {v}) % {keys})::BIGINT AS driver_id,
+            COPY (SELECT (hash({j} * 3 + {v}) % {_keys})::BIGINT AS driver_id,
                          TIMESTAMP '2024-01-01' + to_microseconds((hash({j} * 7 + {v}) % 31536000000000)::BIGINT) AS event_ts,
                          TIMESTAMP '2024-01-01' + to_microseconds((hash({j} * 7 + {v}) % 31536000000000)::BIGINT)
                              + to_microseconds((hash({c} * 11 + {v}) % 172800000000)::BIGINT) AS created_ts,
                          (hash(i * 13 + {v}) % 1000000)::DOUBLE / 1000000 AS f0,
                          (hash(i * 17 + {v}) % 1000)::BIGINT AS f1,
                          ((hash(i * 19 + {v}) % 10000)::FLOAT / 100)::FLOAT AS f2
-                  FROM range({viewRows}) t(i) WHERE i % {FilesPerView} = {file} ORDER BY i)
+                  FROM range({_viewRows}) t(i) WHERE i % {FilesPerView} = {file} ORDER BY i)
             TO '{PathOf(ViewKey(v, file))}' (FORMAT parquet)
             """);
+    }
+
+    private static string Digest(JsonObject parameters) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(parameters.ToJsonString())))[..16];
+
+    private static DuckDBConnection Open(int threads)
+    {
+        var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        Run(connection, string.Create(CultureInfo.InvariantCulture, $"SET threads = {threads}; SET TimeZone = 'UTC'"));
+        return connection;
+    }
+
+    /// <summary>Row count from the Parquet footers (no data pages read); a missing file is -1.</summary>
+    private static long RowCount(DuckDBConnection connection, IReadOnlyList<string> files)
+    {
+        if (files.Any(f => !File.Exists(f))) return -1;
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM read_parquet([{string.Join(", ", files.Select(f => $"'{f}'"))}])";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     private static void Run(DuckDBConnection connection, string sql)
