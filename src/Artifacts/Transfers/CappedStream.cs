@@ -6,14 +6,11 @@ namespace MlOps.Orleans.Artifacts.Transfers;
 /// Passes a body through and refuses it the moment it exceeds <paramref name="limit"/> bytes; the store then discards the
 /// partial write, so an oversize part never becomes visible, however long the client keeps sending.
 /// </summary>
-internal sealed class CappedStream(Stream inner, long limit, string field, string what) : Stream
+internal sealed class CappedStream(Stream inner, long limit, string field, string what) : ForwardReadStream
 {
     private long _read;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
+    // Bytes passed so far, as before this stream shared its base (some SDKs log or check it).
     public override long Position { get => _read; set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -26,13 +23,4 @@ internal sealed class CappedStream(Stream inner, long limit, string field, strin
 
     public static MlopsException TooLarge(string field, string what, long limit) =>
         MlopsException.Invalid(field, $"{what} is larger than the {limit} bytes allowed (Mlops:Artifacts:MaxPartBytes / MaxUploadBytes); nothing was stored");
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

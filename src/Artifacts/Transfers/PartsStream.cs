@@ -1,16 +1,10 @@
 namespace MlOps.Orleans.Artifacts.Transfers;
 
 /// <summary>The parts of a multipart upload, read one after another as one stream (never buffered whole).</summary>
-internal sealed class PartsStream(IArtifactStore store, IReadOnlyList<string> keys, CancellationToken ct) : Stream
+internal sealed class PartsStream(IArtifactStore store, IReadOnlyList<string> keys, CancellationToken ct) : ForwardReadStream
 {
     private int _next;
     private ArtifactContent? _current;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -27,16 +21,6 @@ internal sealed class PartsStream(IArtifactStore store, IReadOnlyList<string> ke
             _current = null;
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {
