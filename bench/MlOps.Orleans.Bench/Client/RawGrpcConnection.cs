@@ -40,6 +40,12 @@ internal sealed class RawGrpcConnection<TResponse> : IDisposable
     private long _received;
     private Exception? _closed;
 
+    /// <summary>Why the connection closed (a GOAWAY, a reset socket, Dispose), or null while it is open.</summary>
+    public Exception? ClosedBecause
+    {
+        get { lock (_gate) return _closed; }
+    }
+
     private RawGrpcConnection(Socket socket, Uri target, string path, MessageParser<TResponse> parser, TimeSpan deadline, int streamWindow)
     {
         _streamWindow = streamWindow;

@@ -5,6 +5,7 @@ using MlOps.Orleans.Bench.Client;
 using MlOps.Orleans.Bench.Floors;
 using MlOps.Orleans.Bench.Hosting;
 using MlOps.Orleans.Bench.Measure;
+using MlOps.Orleans.Bench.Stages;
 using MlOps.Orleans.Bench.Online;
 using Feat = MlOps.Orleans.Protos.Features.V1;
 
@@ -22,7 +23,7 @@ internal sealed class OnlineGetCommand : IBenchCommand
 
     public string Usage =>
         "[--store redis|sqlite] [--redis HOST:PORT] [--appendfsync off|always|everysec|no] [--entities 100000] [--views 5] [--features 10] " +
-        "[--seed-batch 1000] [--seed-concurrency 4] [--rate-one 2000] [--rate-hundred 200] [--duration 30] [--windows 3] [--warmup 10] [--floor-duration 10] [--floor-windows 1] [--drivers dotnet,raw[,raw-small-window]] [--cases 1,100] [--no-raw]";
+        "[--seed-batch 1000] [--seed-concurrency 4] [--rate-one 2000] [--rate-hundred 200] [--duration 30] [--windows 3] [--warmup 10] [--floor-duration 10] [--floor-windows 1] [--drivers dotnet,raw[,raw-small-window]] [--cases 1,100] [--no-raw] [--stages]";
 
     public async Task RunAsync(Options options, CancellationToken ct)
     {
@@ -53,6 +54,7 @@ internal sealed class OnlineGetCommand : IBenchCommand
         var warmup = TimeSpan.FromSeconds(options.Double("warmup", 10));
         var raw = !options.Flag("no-raw");
         var drivers = options.String("drivers", "dotnet,raw").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var stages = options.Flag("stages");
         options.RejectUnknown();
         if (drivers.Length == 0) throw new UsageException($"--drivers wants a comma list of {string.Join(", ", OnlineGetDriver.Names)}");
         if (drivers.FirstOrDefault(d => !OnlineGetDriver.Names.Contains(d)) is { } unknown)
@@ -63,9 +65,10 @@ internal sealed class OnlineGetCommand : IBenchCommand
 
         using var redis = store == "redis" && redisEndpoint is null ? await BenchRedisServer.StartAsync(appendFsync, ct) : null;
         var endpoint = redis?.Endpoint ?? redisEndpoint;
-        var environment = new Dictionary<string, string>(common.Target.ServerEnvironment, StringComparer.Ordinal);
+        var environment = new Dictionary<string, string>(StageCapture.Environment(common.Target.ServerEnvironment, stages), StringComparer.Ordinal);
         if (store == "redis") environment["Mlops__Online__Redis"] = endpoint!;
         await using var target = await BenchTarget.OpenAsync(common.Target with { ServerEnvironment = environment }, ct);
+        var stagesHttp = stages ? target.Http ?? throw new UsageException("--stages needs a server the bench starts (its HTTP port)") : null;
         using var channel = Channels.Open(target.Grpc);
         var client = new Feat.FeatureStoreService.FeatureStoreServiceClient(channel);
 
@@ -99,9 +102,10 @@ internal sealed class OnlineGetCommand : IBenchCommand
                 foreach (var driver in open)
                 {
                     var windows = new OnlineGetWindows(common, target, redis?.Process.Id, driver, repo, entities, ct);
-                    var run = await windows.MeasureAsync(perRequest, rate, duration, windowCount, warmup);
-                    figures[$"{(driver.Name == drivers[0] ? "" : driver.Name + "_driver_")}entities_{perRequest}"] =
-                        Report(target, repo, perRequest, duration, run, floors, floorJson["redis"], common.RoundTag);
+                    var (run, breakdown) = await StageCapture.AroundAsync(stagesHttp, () => windows.MeasureAsync(perRequest, rate, duration, windowCount, warmup), ct);
+                    var report = Report(target, repo, perRequest, duration, run, floors, floorJson["redis"], common.RoundTag);
+                    if (breakdown is not null) report["stages"] = breakdown.ToJson();
+                    figures[$"{(driver.Name == drivers[0] ? "" : driver.Name + "_driver_")}entities_{perRequest}"] = report;
                 }
             }
         }

@@ -17,10 +17,10 @@ internal sealed class OnlineGetDriver : IDisposable
     // (seen once on 2026-11-27: one HTTP/2 stream waited for headers the server had no record of).
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(10);
     private readonly Feat.FeatureStoreService.FeatureStoreServiceClient? _client;
-    private readonly RawGrpcConnection<Feat.GetOnlineFeaturesResponse>? _raw;
+    private readonly RawGrpcClient<Feat.GetOnlineFeaturesResponse>? _raw;
     private readonly CancellationToken _ct;
 
-    private OnlineGetDriver(string name, Feat.FeatureStoreService.FeatureStoreServiceClient? client, RawGrpcConnection<Feat.GetOnlineFeaturesResponse>? raw, CancellationToken ct)
+    private OnlineGetDriver(string name, Feat.FeatureStoreService.FeatureStoreServiceClient? client, RawGrpcClient<Feat.GetOnlineFeaturesResponse>? raw, CancellationToken ct)
     {
         Name = name;
         _client = client;
@@ -41,8 +41,8 @@ internal sealed class OnlineGetDriver : IDisposable
         _ => throw new ArgumentException($"unknown driver '{name}'", nameof(name)),
     };
 
-    private static RawGrpcConnection<Feat.GetOnlineFeaturesResponse> OpenRaw(Uri target, int streamWindow) =>
-        RawGrpcConnection<Feat.GetOnlineFeaturesResponse>.Open(target, $"/{Feat.FeatureStoreService.Descriptor.FullName}/GetOnlineFeatures",
+    private static RawGrpcClient<Feat.GetOnlineFeaturesResponse> OpenRaw(Uri target, int streamWindow) =>
+        RawGrpcClient<Feat.GetOnlineFeaturesResponse>.Open(target, $"/{Feat.FeatureStoreService.Descriptor.FullName}/GetOnlineFeatures",
             Feat.GetOnlineFeaturesResponse.Parser, CallDeadline, streamWindow);
 
     public async Task<Feat.GetOnlineFeaturesResponse> GetAsync(Feat.GetOnlineFeaturesRequest request)

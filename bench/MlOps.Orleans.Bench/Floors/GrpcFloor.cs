@@ -29,7 +29,7 @@ internal static class GrpcFloor
     {
         var floors = new Dictionary<string, LatencyRun>(StringComparer.Ordinal);
         var client = new Diag.Diagnostics.DiagnosticsClient(channel);
-        using var raw = RawGrpcConnection<Diag.PingReply>.Open(target.Grpc, $"/{Diag.Diagnostics.Descriptor.FullName}/Ping", Diag.PingReply.Parser, CallDeadline);
+        using var raw = RawGrpcClient<Diag.PingReply>.Open(target.Grpc, $"/{Diag.Diagnostics.Descriptor.FullName}/Ping", Diag.PingReply.Parser, CallDeadline);
         var request = new Diag.PingRequest();
         foreach (var driver in Drivers)
         {

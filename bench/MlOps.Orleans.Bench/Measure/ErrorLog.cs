@@ -16,7 +16,9 @@ internal sealed class ErrorLog(int abortAfter = 200)
 
     public void Add(Exception exception)
     {
+        // The inner cause is part of the message: "connection closed" alone hid a GOAWAY for a day.
         var message = exception is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : $"{exception.GetType().Name}: {exception.Message}";
+        if (exception is not RpcException && exception.InnerException is { } inner) message += $" ({inner.GetType().Name}: {inner.Message})";
         int count;
         lock (_messages)
         {

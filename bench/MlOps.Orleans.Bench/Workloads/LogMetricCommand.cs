@@ -5,6 +5,7 @@ using MlOps.Orleans.Bench.Client;
 using MlOps.Orleans.Bench.Floors;
 using MlOps.Orleans.Bench.Hosting;
 using MlOps.Orleans.Bench.Measure;
+using MlOps.Orleans.Bench.Stages;
 using MlOps.Orleans.Protos.Tracking.V1;
 
 namespace MlOps.Orleans.Bench.Workloads;
@@ -24,7 +25,7 @@ internal sealed class LogMetricCommand : IBenchCommand
     public string Name => "log-metric";
 
     public string Usage => "[--rates 500,2000] [--duration 20] [--windows 3] [--runs 16] [--warmup 3] [--drivers dotnet,raw] " +
-        "[--floor-duration 10] [--floor-windows 1] [--fsync-dir DIR]";
+        "[--floor-duration 10] [--floor-windows 1] [--fsync-dir DIR] [--stages]";
 
     public async Task RunAsync(Options options, CancellationToken ct)
     {
@@ -39,11 +40,14 @@ internal sealed class LogMetricCommand : IBenchCommand
         var floorDuration = TimeSpan.FromSeconds(options.Double("floor-duration", Math.Min(10, duration.TotalSeconds)));
         var floorWindows = options.Int("floor-windows", 1);
         var fsyncDir = options.String("fsync-dir");
+        var stages = options.Flag("stages");
         options.RejectUnknown();
         if (drivers.Length == 0 || drivers.FirstOrDefault(d => !DriverNames.Contains(d)) is { } unknown)
             throw new UsageException($"--drivers wants a comma list of {string.Join(", ", DriverNames)}");
 
-        await using var target = await BenchTarget.OpenAsync(common.Target, ct);
+        await using var target = await BenchTarget.OpenAsync(
+            common.Target with { ServerEnvironment = StageCapture.Environment(common.Target.ServerEnvironment, stages) }, ct);
+        var stagesHttp = stages ? target.Http ?? throw new UsageException("--stages needs a server the bench starts (its HTTP port)") : null;
         // A started server's own data directory; for --target the driver's temp directory unless --fsync-dir names the right disk.
         var fsyncDirectory = fsyncDir ?? target.DataDir ?? Path.GetTempPath();
         using var pool = new ChannelPool(target.Grpc, 1);
@@ -51,7 +55,7 @@ internal sealed class LogMetricCommand : IBenchCommand
         var client = pool.Client(0);
         var experiment = await Fixtures.ExperimentAsync(client, Name, ct);
         var runs = await Fixtures.RunsAsync(client, experiment, runCount, ct);
-        using var raw = RawGrpcConnection<LogMetricResponse>.Open(target.Grpc, $"/{TrackingService.Descriptor.FullName}/LogMetric", LogMetricResponse.Parser, CallDeadline);
+        using var raw = RawGrpcClient<LogMetricResponse>.Open(target.Grpc, $"/{TrackingService.Descriptor.FullName}/LogMetric", LogMetricResponse.Parser, CallDeadline);
         long sent = 0;
 
         // Every point gets a fresh step, across rates, windows and drivers, so none is a duplicate the server could skip.
@@ -79,13 +83,14 @@ internal sealed class LogMetricCommand : IBenchCommand
             {
                 var call = CallOf(driver);
                 if (warmup > TimeSpan.Zero) await OpenLoop.RunAsync(rate, warmup, call, new ErrorLog());
-                var run = new LatencyRun(driver, rate, await common.Window.RunAsync(target, windows, async w =>
+                var (measured, breakdown) = await StageCapture.AroundAsync(stagesHttp, () => common.Window.RunAsync(target, windows, async w =>
                 {
                     var log = new ErrorLog(abortAfter: int.MaxValue);
                     var loop = await OpenLoop.RunAsync(rate, duration, call, log);
                     Console.Error.WriteLine($"#   rate {rate}/s {driver} window {w + 1}/{windows}: {loop}" + (log.Count > 0 ? $" [{log.Describe()}]" : ""));
                     return (loop, log);
-                }, ct));
+                }, ct), ct);
+                var run = new LatencyRun(driver, rate, measured);
                 var floor = floors[driver];
                 var check = FloorTargets.DurableWrite(run.Latency.P50, floor.Latency.P50, fsync.Latency.P50);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -95,6 +100,7 @@ internal sealed class LogMetricCommand : IBenchCommand
                 var json = run.ToJson();
                 json["above_floor"] = run.AboveFloor(floor);
                 json["targets"] = new JsonArray(check.ToJson());
+                if (breakdown is not null) json["stages"] = breakdown.ToJson();
                 perDriver[driver] = json;
             }
             figures[$"rate_{rate}"] = new JsonObject
@@ -109,7 +115,7 @@ internal sealed class LogMetricCommand : IBenchCommand
             {
                 ["rates"] = new JsonArray(rates.Select(r => (JsonNode)r).ToArray()), ["duration_s"] = duration.TotalSeconds, ["windows"] = windows, ["runs"] = runCount,
                 ["warmup_s"] = warmup.TotalSeconds, ["drivers"] = string.Join(',', drivers), ["floor_duration_s"] = floorDuration.TotalSeconds,
-                ["floor_windows"] = floorWindows, ["fsync_dir"] = fsyncDirectory,
+                ["floor_windows"] = floorWindows, ["fsync_dir"] = fsyncDirectory, ["stages"] = stages,
                 ["max_other_cores"] = common.Window.Rules.MaxOtherCores, ["max_steal_pct"] = common.Window.Rules.MaxStealPercent,
             },
             figures);
