@@ -31,9 +31,13 @@ internal sealed class CpuMeter
         var client = (Process.GetCurrentProcess().TotalProcessorTime - _clientStart).TotalSeconds / wall;
         double? server = _server is null ? null : (Cpu(_server) - _serverStart).TotalSeconds / wall;
         var system = SystemCpu.Read();
-        var (busy, ioWait) = SystemCpu.Between(_systemStart, system, Machine.Cores);
+        var (busy, ioWait, interrupts) = SystemCpu.Between(_systemStart, system, Machine.Cores);
         var database = (DatabaseCpu.Seconds(_postmaster) - _databaseStart) / wall;
-        return new CpuUse(client, server, database, busy, ioWait) { StealPercent = SystemCpu.StealPercent(_systemStart, system) };
+        return new CpuUse(client, server, database, busy, ioWait)
+        {
+            StealPercent = SystemCpu.StealPercent(_systemStart, system),
+            InterruptCores = interrupts,
+        };
     }
 
     private static TimeSpan Cpu(Process? process)

@@ -28,9 +28,30 @@ public sealed class SystemCpuTests
         var (start, end) = (SystemCpu.Parse(Before), SystemCpu.Parse(After));
         // 1000 ticks passed (100 user + 50 system + 780 idle + 20 iowait + 50 steal), 50 of them stolen.
         Assert.Equal(5.0, SystemCpu.StealPercent(start, end), 9);
-        var (busy, ioWait) = SystemCpu.Between(start, end, cores: 2);
+        var (busy, ioWait, interrupts) = SystemCpu.Between(start, end, cores: 2);
+        Assert.Equal(0, interrupts, 9);
         Assert.Equal(0.3, busy, 9);
         Assert.Equal(0.04, ioWait, 9);
+    }
+
+    [Fact]
+    public void Irq_and_softirq_are_busy_time_read_apart()
+    {
+        var start = SystemCpu.Parse("cpu  1000 0 500 8000 0 5 40 0 0 0");
+        var end = SystemCpu.Parse("cpu  1100 0 550 8810 0 10 75 0 0 0");
+        Assert.Equal(45, start.Interrupts);
+        // 1000 ticks over 2 cores: 190 busy (100 user, 50 system, 5 irq, 35 softirq), of which 40 interrupts.
+        var (busy, _, interrupts) = SystemCpu.Between(start, end, cores: 2);
+        Assert.Equal(0.38, busy, 9);
+        Assert.Equal(0.08, interrupts, 9);
+    }
+
+    [Fact]
+    public void Other_cores_leave_out_the_measured_processes_and_interrupts()
+    {
+        var use = new CpuUse(ClientCores: 0.3, ServerCores: 0.6, DatabaseCores: 0, MachineCores: 1.2, IoWaitCores: 0) { InterruptCores = 0.25 };
+        Assert.Equal(0.05, use.OtherCores!.Value, 9);
+        Assert.Null((use with { ServerCores = null }).OtherCores);
     }
 
     [Fact]
