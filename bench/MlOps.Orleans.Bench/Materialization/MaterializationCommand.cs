@@ -71,6 +71,7 @@ internal sealed class MaterializationCommand : IBenchCommand
         var seconds = new List<double>();
         var rates = new List<double>();
         var runs = new JsonArray();
+        var discarded = 0;
         for (var rep = -warmups; rep < reps; rep++)
         {
             var warm = rep < 0;
@@ -93,7 +94,11 @@ internal sealed class MaterializationCommand : IBenchCommand
             var written = info.Views.Sum(v => v.RowsWritten);
             if (written != keys) Console.Error.WriteLine($"#   WARNING rep wrote {written:N0} rows, expected {keys:N0} (one per key)");
             var rate = written / clock.Elapsed.TotalSeconds;
-            if (!warm)
+            // Judged as a window (issue 15) on the neighbours beside server, bench and Redis; a disturbed rep is discarded and counted.
+            double? neighbours = cpu.OtherCores is { } busy ? Math.Max(0, busy - (redisCores ?? 0)) : null;
+            var verdict = WindowRules.Default.Judge(neighbours ?? double.NaN, cpu.StealPercent, clock.Elapsed);
+            if (!warm && !verdict.Kept) discarded++;
+            if (!warm && verdict.Kept)
             {
                 seconds.Add(clock.Elapsed.TotalSeconds);
                 rates.Add(rate);
@@ -104,15 +109,17 @@ internal sealed class MaterializationCommand : IBenchCommand
                 ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3), ["rows_written"] = written, ["rows_per_s"] = Math.Round(rate),
                 ["partitions"] = info.Partitions, ["cpu"] = cpu.ToJson(), ["redis_cores"] = redisCores,
                 // CpuMeter counts Redis among "other"; this is what neighbours took beside server, bench and Redis.
-                ["neighbour_cores"] = cpu.OtherCores is { } other ? Math.Round(Math.Max(0, other - (redisCores ?? 0)), 2) : null, ["load_before"] = load,
+                ["neighbour_cores"] = neighbours is { } n ? Math.Round(n, 2) : null, ["load_before"] = load,
+                ["kept"] = verdict.Kept, ["verdict"] = verdict.Reason,
             });
             Console.Error.WriteLine($"# {(warm ? "warm-up" : $"rep {rep + 1}")} {view}: {written:N0} rows in {clock.Elapsed.TotalSeconds:0.00} s = {rate:N0} rows/s " +
-                $"({info.Partitions} partitions, {cpu}, redis {redisCores:0.00}, load before {load})");
+                $"({info.Partitions} partitions, {cpu}, redis {redisCores:0.00}, load before {load})" + (verdict.Kept ? "" : $" DISCARDED: {verdict.Reason}"));
         }
         await host.StopAsync(ct);
         // The median rep (nearest rank by time) gives both figures, so seconds and rows/s describe the same rep.
-        var median = Stats.Median(seconds);
-        var medianRate = rates[seconds.IndexOf(median)];
+        var median = seconds.Count > 0 ? Stats.Median(seconds) : double.NaN;
+        var medianRate = seconds.Count > 0 ? rates[seconds.IndexOf(median)] : double.NaN;
+        var isVoid = WindowRules.IsVoid(reps, discarded);
         var settings = new JsonObject
         {
             ["keys"] = keys, ["rows_per_key"] = rowsPerKey, ["features"] = features, ["appendfsync"] = appendFsync, ["reps"] = reps, ["warmup"] = warmups,
@@ -120,10 +127,12 @@ internal sealed class MaterializationCommand : IBenchCommand
         };
         results.Append("materialize", "redis", settings, new JsonObject
         {
-            ["median_s"] = Math.Round(median, 3), ["median_rows_per_s"] = Math.Round(medianRate), ["runs"] = runs,
+            ["median_s"] = double.IsFinite(median) ? Math.Round(median, 3) : null,
+            ["median_rows_per_s"] = double.IsFinite(medianRate) ? Math.Round(medianRate) : null, ["runs"] = runs,
+            ["discarded"] = discarded, ["void"] = isVoid, ["round"] = Environment.GetEnvironmentVariable("MLOPS_BENCH_ROUND"),
         });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"materialize: {keys:N0} rows into Redis (appendfsync {appendFsync}), median {median:0.00} s = {medianRate:N0} rows/s over {reps} reps after {warmups} warm-up; {Machine.Describe()}"));
+            $"materialize{(isVoid ? " VOID" : "")}: {keys:N0} rows into Redis (appendfsync {appendFsync}), median {median:0.00} s = {medianRate:N0} rows/s over {reps - discarded} kept of {reps} reps ({WindowRules.Default}) after {warmups} warm-up; {Machine.Describe()}"));
     }
 
     private static Feat.ApplyRequest Repository(string data, int features, string view)

@@ -53,6 +53,7 @@ internal sealed class OfflineRetrievalCommand : IBenchCommand
         var bare = Path.Join(work, "bare.parquet");
         await using var gateway = await OfflineGateway.StartAsync(siloDll, data, views, threads, memoryLimit, ct);
         var sides = new Dictionary<string, List<double>> { ["ours"] = [], ["bare"] = [] };
+        var discarded = new Dictionary<string, int> { ["ours"] = 0, ["bare"] = 0 };
         var raw = new JsonArray();
         string? oursPath = null;
         long? rows = null;
@@ -80,12 +81,17 @@ internal sealed class OfflineRetrievalCommand : IBenchCommand
                 var seconds = clock.Elapsed.TotalSeconds;
                 var cpu = meter.Stop();
                 var warm = rep < 0;
-                if (!warm) sides[side].Add(seconds);
-                Console.Error.WriteLine($"#   {(warm ? "warm-up" : $"rep {rep + 1}")}: {side} {seconds:0.00} s ({cpu})");
+                // Judged as a window (issue 15): a rep others disturbed is discarded and counted, never replaced.
+                var verdict = WindowRules.Default.Judge(cpu.OtherCores ?? double.NaN, cpu.StealPercent, clock.Elapsed);
+                if (!warm && verdict.Kept) sides[side].Add(seconds);
+                if (!warm && !verdict.Kept) discarded[side]++;
+                Console.Error.WriteLine($"#   {(warm ? "warm-up" : $"rep {rep + 1}")}: {side} {seconds:0.00} s ({cpu})" +
+                    (verdict.Kept ? "" : $" DISCARDED: {verdict.Reason}"));
                 var entry = new JsonObject
                 {
                     ["rep"] = warm ? null : rep + 1, ["warmup"] = warm, ["side"] = side, ["seconds"] = Math.Round(seconds, 3), ["cpu"] = cpu.ToJson(),
                     ["other_before_cores"] = double.IsFinite(before) ? Math.Round(before, 2) : null,
+                    ["kept"] = verdict.Kept, ["verdict"] = verdict.Reason,
                 };
                 raw.Add(entry);
             }
@@ -96,8 +102,10 @@ internal sealed class OfflineRetrievalCommand : IBenchCommand
         long? bareRows = null;
         if (!filterByCreated) (bareDigest, bareRows) = TrainingSetDigest.Compute(bare, views);
         bool? match = filterByCreated ? null : oursDigest == bareDigest && oursRows == bareRows;
-        var oursMedian = Stats.Median(sides["ours"]);
-        var bareMedian = filterByCreated ? double.NaN : Stats.Median(sides["bare"]);
+        var oursMedian = sides["ours"].Count > 0 ? Stats.Median(sides["ours"]) : double.NaN;
+        var bareMedian = filterByCreated || sides["bare"].Count == 0 ? double.NaN : Stats.Median(sides["bare"]);
+        // More than half of a side's reps discarded: the figure says more about the machine than about the query.
+        var isVoid = WindowRules.IsVoid(reps, discarded["ours"]) || (!filterByCreated && WindowRules.IsVoid(reps, discarded["bare"]));
         var figures = new JsonObject
         {
             ["ours_seconds"] = Rounded(sides["ours"]), ["bare_seconds"] = Rounded(sides["bare"]),
@@ -110,6 +118,8 @@ internal sealed class OfflineRetrievalCommand : IBenchCommand
             ["server_peak_resident_mib"] = gateway.PeakResidentMiB(),
             ["bench_peak_working_set_mib"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
             ["data_reused"] = reused, ["raw"] = raw,
+            ["discarded_ours"] = discarded["ours"], ["discarded_bare"] = discarded["bare"], ["void"] = isVoid,
+            ["round"] = Environment.GetEnvironmentVariable("MLOPS_BENCH_ROUND"),
             ["loadavg"] = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : null,
         };
         var settings = new JsonObject
@@ -124,8 +134,8 @@ internal sealed class OfflineRetrievalCommand : IBenchCommand
         };
         results.Append(Name, "duckdb", settings, figures);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"offline-retrieval: ours (gateway) median {oursMedian:0.00} s, bare DuckDB median {bareMedian:0.00} s, ratio {oursMedian / bareMedian:0.00}; " +
-            $"rows {oursRows}; content digest ours {oursDigest[..12]} bare {(bareDigest ?? "-")[..Math.Min(12, (bareDigest ?? "-").Length)]} match {(match is null ? "n/a" : match.Value ? "yes" : "NO")}; {Machine.Describe()}"));
+            $"offline-retrieval{(isVoid ? " VOID" : "")}: ours (gateway) median {oursMedian:0.00} s, bare DuckDB median {bareMedian:0.00} s, ratio {oursMedian / bareMedian:0.00}; " +
+            $"discarded ours {discarded["ours"]}/{reps} bare {discarded["bare"]}/{reps} ({WindowRules.Default}); rows {oursRows}; content digest ours {oursDigest[..12]} bare {(bareDigest ?? "-")[..Math.Min(12, (bareDigest ?? "-").Length)]} match {(match is null ? "n/a" : match.Value ? "yes" : "NO")}; {Machine.Describe()}"));
         if (match == false)
             throw new InvalidOperationException($"the baseline's training set differs from ours: digest {bareDigest} ({bareRows} rows) against {oursDigest} ({oursRows} rows)");
     }
