@@ -69,10 +69,11 @@ internal sealed class BatchIngestCommand : IBenchCommand
                 Func<int, LogBatchRequest, Task> send = driver == "raw"
                     ? (worker, request) => raws[worker].CallAsync(request)
                     : (worker, request) => pool.Client(worker).LogBatchAsync(request, deadline: DateTime.UtcNow.Add(CallDeadline), cancellationToken: ct).ResponseAsync;
-                if (warmup > TimeSpan.Zero) await OnceAsync(pool, experiment, clients, warmup, batch, send, ct);
+                var runSets = await RunSets.CreateAsync(pool.Client(0), experiment, clients, windows, ct);
+                if (warmup > TimeSpan.Zero) await OnceAsync(runSets.Next(), clients, warmup, batch, send, ct);
                 var run = new ThroughputRun(driver, await common.Window.RunAsync(target, windows, async w =>
                 {
-                    var window = await OnceAsync(pool, experiment, clients, duration, batch, send, ct);
+                    var window = await OnceAsync(runSets.Next(), clients, duration, batch, send, ct);
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"#   {driver} window {w + 1}/{windows}: {window.ValuesPerSecond:N0} values/s, call {Stats.Summarize(window.CallLatencies)}, errors {window.Errors.Count}") +
                         (window.Errors.Count > 0 ? $" [{window.Errors.Describe()}]" : ""));
@@ -107,11 +108,10 @@ internal sealed class BatchIngestCommand : IBenchCommand
         }
     }
 
-    /// <summary>One window on fresh runs (so every window starts from empty runs), each call timed on its own.</summary>
-    private static async Task<IngestWindow> OnceAsync(ChannelPool pool, string experiment, int clients, TimeSpan duration, int batch,
+    /// <summary>One window on fresh <paramref name="runs"/> (one per client), each call timed on its own.</summary>
+    private static async Task<IngestWindow> OnceAsync(string[] runs, int clients, TimeSpan duration, int batch,
         Func<int, LogBatchRequest, Task> send, CancellationToken ct)
     {
-        var runs = await Fixtures.RunsAsync(pool.Client(0), experiment, clients, ct);
         var steps = batch / Payloads.KeysPerBatch;
         var randoms = Enumerable.Range(0, clients).Select(i => new Random(i)).ToArray();
         // One list per worker: each worker appends only to its own, so no lock sits on the measured path.

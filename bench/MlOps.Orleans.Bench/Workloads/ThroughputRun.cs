@@ -9,10 +9,11 @@ namespace MlOps.Orleans.Bench.Workloads;
 /// minimum of the kept ones, the latency of every call over all calls of the kept windows, and the server's CPU per 1,000
 /// values. The throughput counterpart of <see cref="LatencyRun"/>, read the same way.
 /// </summary>
-internal sealed record ThroughputRun(string Driver, WindowRun<IngestWindow> Run)
+/// <param name="LatencyName">What each latency times, for the result line: "call" (LogBatch) or "ack" (a streamed message).</param>
+internal sealed record ThroughputRun(string Driver, WindowRun<IngestWindow> Run, string LatencyName = "call")
 {
     private IReadOnlyList<ThroughputStats.Sample> KeptSamples { get; } = Run.Windows.Where(w => w.Verdict.Kept)
-        .Select(w => new ThroughputStats.Sample(w.Result.Values, w.Elapsed.TotalSeconds, w.Cpu.ServerCores)).ToList();
+        .Select(w => new ThroughputStats.Sample(w.Result.Values, w.Result.Elapsed.TotalSeconds, w.Cpu.ServerCores * w.Elapsed.TotalSeconds)).ToList();
 
     public double MedianValuesPerSecond => ThroughputStats.MedianRate(KeptSamples);
 
@@ -51,11 +52,11 @@ internal sealed record ThroughputRun(string Driver, WindowRun<IngestWindow> Run)
 
     public string DescribeAboveFloor(LatencyRun floor) => string.Create(CultureInfo.InvariantCulture,
         $"gRPC floor ({floor.Driver}) p50 {floor.Latency.P50:0.###} p99 {floor.Latency.P99:0.###} ms{(floor.Run.Void ? " VOID" : "")}; " +
-        $"call p50 - floor p50 {CallLatency.P50 - floor.Latency.P50:0.###} ms, call p99 - floor p99 {CallLatency.P99 - floor.Latency.P99:0.###} ms");
+        $"{LatencyName} p50 - floor p50 {CallLatency.P50 - floor.Latency.P50:0.###} ms, {LatencyName} p99 - floor p99 {CallLatency.P99 - floor.Latency.P99:0.###} ms");
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"median {MedianValuesPerSecond:N0} values/s, min {MinValuesPerSecond:N0} (per window {string.Join(", ", Run.Windows.Select(w => w.Result.ValuesPerSecond.ToString("N0", CultureInfo.InvariantCulture)))}); " +
-        $"call p50 {CallLatency.P50:0.###} p99 {CallLatency.P99:0.###} max {CallLatency.Max:0.###} ms over {CallLatency.Count} calls; " +
+        $"{LatencyName} p50 {CallLatency.P50:0.###} p99 {CallLatency.P99:0.###} max {CallLatency.Max:0.###} ms over {CallLatency.Count} {LatencyName}s; " +
         $"server {ServerCoresMedian:0.00} cores, {ServerCpuMsPerThousandValues:0.###} ms CPU per 1,000 values; errors {Errors}; {Run.Describe()}");
 
     private static double? Round(double v, int digits) => double.IsFinite(v) ? Math.Round(v, digits) : null;

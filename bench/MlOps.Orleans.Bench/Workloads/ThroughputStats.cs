@@ -9,9 +9,9 @@ namespace MlOps.Orleans.Bench.Workloads;
 internal static class ThroughputStats
 {
     /// <param name="Values">Values acknowledged in the window.</param>
-    /// <param name="Seconds">The window's length.</param>
-    /// <param name="ServerCores">The server's average busy cores over it; null when its process is unknown.</param>
-    public readonly record struct Sample(long Values, double Seconds, double? ServerCores)
+    /// <param name="Seconds">How long the values took to send and acknowledge.</param>
+    /// <param name="ServerCpuSeconds">The server's CPU time over the window; null when its process is unknown.</param>
+    public readonly record struct Sample(long Values, double Seconds, double? ServerCpuSeconds)
     {
         public double PerSecond => Seconds > 0 ? Values / Seconds : double.NaN;
     }
@@ -27,10 +27,10 @@ internal static class ThroughputStats
     /// <summary>Server CPU milliseconds per 1,000 values over the kept windows that know the server's CPU; NaN without any.</summary>
     public static double ServerCpuMsPerThousandValues(IReadOnlyList<Sample> kept)
     {
-        var known = kept.Where(s => s.ServerCores is { } c && double.IsFinite(c)).ToList();
+        var known = kept.Where(s => s.ServerCpuSeconds is { } c && double.IsFinite(c)).ToList();
         var values = known.Sum(s => s.Values);
         if (values == 0) return double.NaN;
-        var cpuMs = known.Sum(s => s.ServerCores!.Value * s.Seconds * 1000);
+        var cpuMs = known.Sum(s => s.ServerCpuSeconds!.Value * 1000);
         return cpuMs / values * 1000;
     }
 }
