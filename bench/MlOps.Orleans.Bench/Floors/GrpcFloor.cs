@@ -24,12 +24,17 @@ internal static class GrpcFloor
     /// <summary>The floor per driver name, at <paramref name="rate"/> calls/s for <paramref name="windows"/> windows of
     /// <paramref name="duration"/>, on <paramref name="channel"/> (the workload's own, for the dotnet driver), each driver
     /// after a <paramref name="warmup"/> of its own: the workload's, since a cold client's floor would be no floor.</summary>
-    public static async Task<IReadOnlyDictionary<string, LatencyRun>> MeasureAsync(Common common, BenchTarget target, MeasuredProcesses measured,
+    public static Task<IReadOnlyDictionary<string, LatencyRun>> MeasureAsync(Common common, BenchTarget target, MeasuredProcesses measured,
+        int? extraPid, GrpcChannel channel, double rate, TimeSpan duration, int windows, TimeSpan warmup, CancellationToken ct) =>
+        MeasureAsync(common, target.Grpc, measured, extraPid, channel, rate, duration, windows, warmup, ct);
+
+    /// <summary>The same for a server known by its gRPC endpoint <paramref name="grpc"/> (a PlatformTarget's).</summary>
+    public static async Task<IReadOnlyDictionary<string, LatencyRun>> MeasureAsync(Common common, Uri grpc, MeasuredProcesses measured,
         int? extraPid, GrpcChannel channel, double rate, TimeSpan duration, int windows, TimeSpan warmup, CancellationToken ct)
     {
         var floors = new Dictionary<string, LatencyRun>(StringComparer.Ordinal);
         var client = new Diag.Diagnostics.DiagnosticsClient(channel);
-        using var raw = RawGrpcClient<Diag.PingReply>.Open(target.Grpc, $"/{Diag.Diagnostics.Descriptor.FullName}/Ping", Diag.PingReply.Parser, CallDeadline);
+        using var raw = RawGrpcClient<Diag.PingReply>.Open(grpc, $"/{Diag.Diagnostics.Descriptor.FullName}/Ping", Diag.PingReply.Parser, CallDeadline);
         var request = new Diag.PingRequest();
         foreach (var driver in Drivers)
         {

@@ -7,6 +7,7 @@ using Azure.Storage.Blobs.Models;
 using Grpc.Net.Client;
 using MlOps.Orleans.Bench.Cli;
 using MlOps.Orleans.Bench.Client;
+using MlOps.Orleans.Bench.Floors;
 using MlOps.Orleans.Bench.Measure;
 using MlOps.Orleans.Protos.Artifacts.V1;
 using MlOps.Orleans.Protos.Tracking.V1;
@@ -18,7 +19,9 @@ namespace MlOps.Orleans.Bench.Workloads;
 /// artifact backend (a server of its own for each), beside the same file copied on the local disk and moved with the
 /// Azure Blob SDK directly to the same Azurite, all in one run and interleaved rep by rep, so every figure sees the same
 /// machine. Every transfer ends when its bytes are durable (fsync) at the destination; every download is checked
-/// against the file's SHA-256 outside the timed window.
+/// against the file's SHA-256 outside the timed window. Under issue 15's rules: the fsync and gRPC floors of every gateway
+/// server just before the workload, and <c>--windows</c> windows per step fixed before the run, interleaved window by
+/// window and judged one by one (<see cref="InterleavedWindows"/>); medians and minimums over the kept windows.
 /// </summary>
 internal sealed class ArtifactTransferCommand : IBenchCommand
 {
@@ -27,15 +30,16 @@ internal sealed class ArtifactTransferCommand : IBenchCommand
 
     public string Name => "artifact-transfer";
     public string Usage =>
-        "[--size-mib 1024] [--chunk-kib 256] [--reps 3] [--stores local,azureblob] [--azurite CS ($MLOPS_TEST_AZURITE)] [--azurite-pid PID] " +
-        "[--container bench] [--blob-concurrency 4] [--blob-block-mib 4] [--warmup-mib 64] [--work DIR]";
+        "[--size-mib 1024] [--chunk-kib 256] [--windows 3] [--stores local,azureblob] [--azurite CS ($MLOPS_TEST_AZURITE)] [--azurite-pid PID] " +
+        "[--container bench] [--blob-concurrency 4] [--blob-block-mib 4] [--warmup-mib 64] [--work DIR] [--floor-rate 50] [--floor-duration 5] [--floor-windows 1]";
 
     public async Task RunAsync(Options options, CancellationToken ct)
     {
         var common = Common.Read(options);
         var sizeMiB = options.Int("size-mib", 1024);
         var chunk = options.Int("chunk-kib", 256) * 1024;
-        var reps = options.Int("reps", 3);
+        // --reps is the older name of --windows, kept so existing scripts still run.
+        var windows = options.Int("windows", options.Int("reps", 3));
         var stores = ArtifactStoreChoice.Read(options, "local,azureblob");
         var azurite = ArtifactStoreChoice.Azurite(options);
         var azuritePid = ArtifactStoreChoice.AzuritePid(options);
@@ -44,6 +48,9 @@ internal sealed class ArtifactTransferCommand : IBenchCommand
         var blobBlock = options.Int("blob-block-mib", 4) * 1024 * 1024;
         var warmupMiB = options.Int("warmup-mib", 64);
         var work = options.String("work");
+        var floorRate = options.Double("floor-rate", 50);
+        var floorDuration = TimeSpan.FromSeconds(options.Double("floor-duration", 5));
+        var floorWindows = options.Int("floor-windows", 1);
         options.RejectUnknown();
         if (common.Target.Target is not null) throw new UsageException("artifact-transfer starts a server per artifact backend; --target is not supported");
 
@@ -146,43 +153,55 @@ internal sealed class ArtifactTransferCommand : IBenchCommand
             }
             foreach (var leftover in Directory.EnumerateFiles(folder, "out-*")) File.Delete(leftover);
 
-            var results = steps.ToDictionary(s => s.Step, _ => new List<JsonObject>(), StringComparer.Ordinal);
-            var rates = steps.ToDictionary(s => s.Step, _ => new List<double>(), StringComparer.Ordinal);
-            var problems = new List<string>();
-            for (var r = 0; r < reps; r++)
+            // The floors, just before the workload: per gateway server the fsync floor in its data directory (a local-store
+            // upload ends fsynced there) and the gRPC floor (no-op Ping, both drivers); the work folder's fsync floor for the
+            // copies and downloads, which end fsynced there.
+            var floorJson = new JsonObject { ["work_folder"] = new JsonObject { ["fsync_floor"] = FsyncFloor.Measure(folder).ToJson() } };
+            foreach (var server in servers)
             {
-                var tag = $"rep{r + 1}";
-                foreach (var step in steps)
+                var fsync = FsyncFloor.Measure(server.Target.DataDir ?? Path.GetTempPath());
+                Console.Error.WriteLine($"#   gateway {server.Store.Name}: {fsync}");
+                var grpc = await GrpcFloor.MeasureAsync(common, server.Target.Grpc, server.Target.Measured, azuritePid, server.Channel, floorRate, floorDuration,
+                    floorWindows, TimeSpan.FromSeconds(2), ct);
+                floorJson[$"gateway_{server.Store.Name}"] = new JsonObject
                 {
-                    LocalFiles.SyncAll();
-                    var ((outcome, seconds), use, azuriteCores, discarded) = await PlatformWindow.MeasureAsync(common, step.Measured, azuritePid, async () =>
-                    {
-                        var timer = Stopwatch.StartNew();
-                        var done = await step.Run(source, sha, tag, ct);
-                        return (done, timer.Elapsed.TotalSeconds);
-                    }, ct);
-                    // Checked outside the timed window.
-                    var problem = outcome.Problem ?? await CheckAsync(outcome.Downloaded, sha, ct);
-                    if (step.Step.Contains("download", StringComparison.Ordinal))
-                    {
-                        // The checked download is not needed any more; the next step should not find the disk full of them.
-                        foreach (var f in Directory.EnumerateFiles(folder, $"out-{tag}-*")) File.Delete(f);
-                    }
-                    if (step.Cleanup is not null) await step.Cleanup(tag);
-                    var mibs = sizeMiB / seconds;
-                    rates[step.Step].Add(mibs);
-                    if (problem is not null) problems.Add($"{step.Step} {tag}: {problem}");
-                    results[step.Step].Add(new JsonObject
-                    {
-                        ["seconds"] = Math.Round(seconds, 3), ["mib_per_s"] = Math.Round(mibs, 1), ["cpu"] = use.ToJson(), ["azurite_cores"] = azuriteCores,
-                        ["problem"] = problem, ["discarded_windows"] = discarded,
-                    });
-                    Console.Error.WriteLine($"#   rep {r + 1} {step.Step}: {mibs:0.0} MiB/s ({seconds:0.00} s); {use}" +
-                        (azuriteCores is { } a ? $" azurite={a:0.00}" : "") + (problem is null ? "" : $"; WRONG: {problem}"));
-                }
+                    ["fsync_floor"] = fsync.ToJson(),
+                    ["grpc_floor"] = new JsonObject(grpc.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)f.Value.ToJson()))),
+                };
             }
 
-            var medians = rates.ToDictionary(x => x.Key, x => Stats.Median(x.Value), StringComparer.Ordinal);
+            var runs = await InterleavedWindows.RunAsync(common.Window.Rules, steps.Count, windows, async (s, w, attempt) =>
+            {
+                var step = steps[s];
+                // A tag per attempt and window: a measured-again run never meets what an earlier attempt left behind.
+                var tag = $"a{attempt + 1}w{w + 1}";
+                LocalFiles.SyncAll();
+                var judged = await common.Window.JudgeAsync(step.Measured, azuritePid, async () =>
+                {
+                    var timer = Stopwatch.StartNew();
+                    var done = await step.Run(source, sha, tag, ct);
+                    return (Outcome: done, Seconds: timer.Elapsed.TotalSeconds);
+                }, ct);
+                // Checked outside the timed window.
+                var problem = judged.Result.Outcome.Problem ?? await CheckAsync(judged.Result.Outcome.Downloaded, sha, ct);
+                if (step.Step.Contains("download", StringComparison.Ordinal))
+                {
+                    // The checked download is not needed any more; the next step should not find the disk full of them.
+                    foreach (var f in Directory.EnumerateFiles(folder, $"out-{tag}-*")) File.Delete(f);
+                }
+                if (step.Cleanup is not null) await step.Cleanup(tag);
+                var result = new TransferWindow(judged.Result.Seconds, sizeMiB / judged.Result.Seconds, problem);
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"#   attempt {attempt + 1} window {w + 1}/{windows} {step.Step}: {result.MiBPerSecond:0.0} MiB/s ({result.Seconds:0.00} s); {judged.Cpu}") +
+                    (judged.ExtraCores is { } a ? string.Create(CultureInfo.InvariantCulture, $" azurite={a:0.00}") : "") +
+                    (judged.Verdict.Kept ? "" : $"; discarded: {judged.Verdict.Reason}") + (problem is null ? "" : $"; WRONG: {problem}"));
+                return new JudgedWindow<TransferWindow>(result, judged.Cpu, judged.ExtraCores, judged.OtherCores, judged.Elapsed, judged.Verdict);
+            });
+
+            var byStep = steps.Select((step, i) => (step.Step, Run: runs[i])).ToList();
+            var problems = byStep.SelectMany(x => x.Run.Windows.Where(w => w.Result.Problem is not null).Select(w => $"{x.Step}: {w.Result.Problem}")).ToList();
+            var medians = byStep.ToDictionary(x => x.Step, x => Stats.Median(x.Run.Kept.Select(k => k.MiBPerSecond)), StringComparer.Ordinal);
+            var minimums = byStep.ToDictionary(x => x.Step, x => x.Run.Kept.Select(k => k.MiBPerSecond).DefaultIfEmpty(double.NaN).Min(), StringComparer.Ordinal);
+            foreach (var (step, run) in byStep) Console.Error.WriteLine($"#   {step}: {run.Describe()}");
             var ratios = new JsonObject();
             foreach (var server in servers)
             {
@@ -193,26 +212,32 @@ internal sealed class ArtifactTransferCommand : IBenchCommand
                 foreach (var (direction, baseline) in pairs)
                 {
                     var step = $"gateway_{server.Store.Name}_{direction}";
-                    if (medians.TryGetValue(baseline, out var b)) ratios[$"{step}_vs_{baseline}"] = Math.Round(medians[step] / b, 3);
+                    // A step with no kept window has no median, so no ratio (JSON has no NaN).
+                    if (medians.TryGetValue(baseline, out var b) && double.IsFinite(medians[step] / b)) ratios[$"{step}_vs_{baseline}"] = Math.Round(medians[step] / b, 3);
                 }
             }
-            Console.WriteLine($"artifact-transfer backend={common.Target.Backend} size={sizeMiB} MiB chunk={chunk / 1024} KiB reps={reps}: median MiB/s " +
-                string.Join(", ", medians.Select(m => $"{m.Key} {m.Value:0.0}")) + "; ratios " +
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"artifact-transfer backend={common.Target.Backend} size={sizeMiB} MiB chunk={chunk / 1024} KiB windows={windows}{common.RoundTag}: median (min) MiB/s of kept windows ") +
+                string.Join(", ", byStep.Select(x => string.Create(CultureInfo.InvariantCulture,
+                    $"{x.Step} {medians[x.Step]:0.0} ({minimums[x.Step]:0.0}; {x.Run.Planned - x.Run.Discarded}/{x.Run.Planned} kept{(x.Run.Void ? " VOID" : "")})"))) + "; ratios " +
                 string.Join(", ", ratios.Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Key} {(double)x.Value!:0.00}"))) +
                 (problems.Count == 0 ? "" : $"; WRONG: {string.Join(" | ", problems)}"));
             common.Results.Append(Name, common.Target.Backend,
                 new JsonObject
                 {
-                    ["size_mib"] = sizeMiB, ["chunk_bytes"] = chunk, ["reps"] = reps, ["stores"] = new JsonArray(stores.Select(s => (JsonNode)s.Name).ToArray()),
+                    ["size_mib"] = sizeMiB, ["chunk_bytes"] = chunk, ["windows"] = windows,
+                    ["floor_rate_per_s"] = floorRate, ["floor_duration_s"] = floorDuration.TotalSeconds, ["floor_windows"] = floorWindows, ["stores"] = new JsonArray(stores.Select(s => (JsonNode)s.Name).ToArray()),
                     ["blob_concurrency"] = blobConcurrency, ["blob_block_bytes"] = blobBlock, ["direct_blob"] = direct is not null,
-                    ["max_other_cores"] = common.Window.MaxOtherCores,
+                    ["max_other_cores"] = common.Window.Rules.MaxOtherCores, ["max_steal_pct"] = common.Window.Rules.MaxStealPercent,
                     ["fsync"] = "every transfer ends with its destination fsynced (copies, downloads; the local store fsyncs uploads itself); sync(2) before each step, untimed",
                 },
                 new JsonObject
                 {
-                    ["mib_per_s_median"] = new JsonObject(medians.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)Math.Round(m.Value, 1)))),
+                    ["floors"] = floorJson,
+                    ["mib_per_s_median"] = new JsonObject(medians.Select(m => KeyValuePair.Create(m.Key, Round(m.Value)))),
+                    ["mib_per_s_min"] = new JsonObject(minimums.Select(m => KeyValuePair.Create(m.Key, Round(m.Value)))),
                     ["ratios"] = ratios,
-                    ["steps"] = new JsonObject(results.Select(x => KeyValuePair.Create(x.Key, (JsonNode?)new JsonArray(x.Value.Select(j => (JsonNode)j).ToArray())))),
+                    ["steps"] = new JsonObject(byStep.Select(x => KeyValuePair.Create(x.Step, (JsonNode?)x.Run.ToJson(r => r.ToJson())))),
                     ["problems"] = new JsonArray(problems.Select(p => (JsonNode)p).ToArray()),
                 });
         }
@@ -237,6 +262,17 @@ internal sealed class ArtifactTransferCommand : IBenchCommand
         if (downloaded is null) return null;
         var actual = await LocalFiles.Sha256Async(downloaded, ct);
         return actual == digest ? null : $"downloaded bytes have sha256 {actual[..12]}…, expected {digest[..12]}…";
+    }
+
+    private static JsonNode? Round(double v) => double.IsFinite(v) ? Math.Round(v, 1) : null;
+
+    /// <summary>One step's measured window: how long the transfer took and anything wrong with its bytes.</summary>
+    private sealed record TransferWindow(double Seconds, double MiBPerSecond, string? Problem)
+    {
+        public JsonObject ToJson() => new()
+        {
+            ["seconds"] = Math.Round(Seconds, 3), ["mib_per_s"] = double.IsFinite(MiBPerSecond) ? Math.Round(MiBPerSecond, 1) : null, ["problem"] = Problem,
+        };
     }
 
     /// <summary>What a step left to check: a problem found at once, or a downloaded file to hash once the clock stopped.</summary>

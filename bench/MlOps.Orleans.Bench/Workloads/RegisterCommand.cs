@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using MlOps.Orleans.Bench.Cli;
 using MlOps.Orleans.Bench.Client;
+using MlOps.Orleans.Bench.Floors;
 using MlOps.Orleans.Bench.Measure;
 using MlOps.Orleans.Protos.Artifacts.V1;
 using MlOps.Orleans.Protos.Registry.V1;
@@ -11,31 +13,42 @@ namespace MlOps.Orleans.Bench.Workloads;
 
 /// <summary>
 /// Registration latency: a valid ONNX model package (about 100 MB, and 1 MB for comparison) is uploaded once to a run,
-/// then <c>CreateModelVersion(runs:/&lt;run&gt;/&lt;folder&gt;)</c> is timed <c>--reps</c> times, each making a new version: the
+/// then <c>CreateModelVersion(runs:/&lt;run&gt;/&lt;folder&gt;)</c> is timed <c>--windows</c> × <c>--per-window</c> times, each making a new version: the
 /// server copies the folder under the version, hashes the copy and validates the package with ONNX Runtime before it
 /// answers READY. The same ONNX file without a manifest (registered without validation) separates the copy-and-hash
-/// part from the validation part; a plain copy and a SHA-256 of the file on this machine give the floor.
+/// part from the validation part; a plain copy and a SHA-256 of the file on this machine give the disk floor. Under issue
+/// 15's rules: per server, the fsync floor in its data directory and the gRPC floor (no-op Ping, both drivers) just before
+/// its workload; per package and variant <c>--windows</c> windows fixed before the run, each of <c>--per-window</c>
+/// registrations, judged on others' CPU and steal; p50/p99 over all registrations of the kept windows.
 /// </summary>
 internal sealed class RegisterCommand : IBenchCommand
 {
     public string Name => "register";
     public string Usage =>
-        "[--sizes-mb 100,1] [--reps 10] [--stores local] [--azurite CS] [--container bench] [--python /usr/bin/python3] " +
-        "[--models DIR (package cache, default $TMP/mlops-bench-models)] [--validated-only]";
+        "[--sizes-mb 100,1] [--windows 10] [--per-window 1] [--stores local] [--azurite CS] [--container bench] [--python /usr/bin/python3] " +
+        "[--models DIR (package cache, default $TMP/mlops-bench-models)] [--validated-only] [--floor-rate 50] [--floor-duration 5] [--floor-windows 1] [--fsync-dir DIR]";
 
     public async Task RunAsync(Options options, CancellationToken ct)
     {
         var common = Common.Read(options);
         var sizes = options.String("sizes-mb", "100,1").Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Select(s => double.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var d) && d > 0 ? d : throw new UsageException($"--sizes-mb '{s}' is not a size"))
+            .Select(s => double.TryParse(s, CultureInfo.InvariantCulture, out var d) && d > 0 ? d : throw new UsageException($"--sizes-mb '{s}' is not a size"))
             .ToList();
-        var reps = options.Int("reps", 10);
+        // --reps is the older name of --windows, kept so existing scripts still run.
+        var windows = options.Int("windows", options.Int("reps", 10));
+        // A 1 MB registration takes tens of ms: several per window let a window last long enough to be judged (>= 1 s).
+        var perWindow = options.Int("per-window", 1);
         var stores = ArtifactStoreChoice.Read(options, ArtifactStoreChoice.Local);
         var python = options.String("python", "/usr/bin/python3");
         var cache = options.String("models", Path.Combine(Path.GetTempPath(), "mlops-bench-models"));
         var validatedOnly = options.Flag("validated-only");
         var azuritePid = ArtifactStoreChoice.AzuritePid(options);
+        var floorRate = options.Double("floor-rate", 50);
+        var floorDuration = TimeSpan.FromSeconds(options.Double("floor-duration", 5));
+        var floorWindows = options.Int("floor-windows", 1);
+        var fsyncDir = options.String("fsync-dir");
         options.RejectUnknown();
+        if (perWindow < 1) throw new UsageException("--per-window must be at least 1");
         if (common.Target.Target is not null && stores.Count > 1) throw new UsageException("with --target, the server's own artifact store is measured: leave --stores out");
 
         var packages = new List<(double Mb, int Side, string Folder, long Bytes)>();
@@ -81,7 +94,19 @@ internal sealed class RegisterCommand : IBenchCommand
             var registry = new RegistryService.RegistryServiceClient(channel);
             var experiment = await Fixtures.ExperimentAsync(tracking, Name, ct);
             var run = (await Fixtures.RunsAsync(tracking, experiment, 1, ct))[0];
-            var storeFigures = new JsonObject();
+            var extraPid = store.IsBlob ? azuritePid : null;
+            // The floors of this server, just before its workload: a registration copies the package and fsyncs it
+            // (the fsync floor, in the server's data directory), and is one unary call (the gRPC floor, no-op Ping).
+            var fsync = FsyncFloor.Measure(fsyncDir ?? target.DataDir ?? Path.GetTempPath());
+            Console.Error.WriteLine($"#   artifacts {target.Artifacts}: {fsync}");
+            var grpcFloors = await GrpcFloor.MeasureAsync(common, target.Grpc, target.Measured, extraPid, channel, floorRate, floorDuration, floorWindows,
+                TimeSpan.FromSeconds(2), ct);
+            var storeFigures = new JsonObject
+            {
+                ["fsync_floor"] = fsync.ToJson(),
+                ["grpc_floor"] = new JsonObject(grpcFloors.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)f.Value.ToJson()))),
+            };
+            var floor = grpcFloors["dotnet"];
             foreach (var package in packages)
             {
                 // Logged once: the validated package, and the bare ONNX file in a folder of its own.
@@ -105,43 +130,51 @@ internal sealed class RegisterCommand : IBenchCommand
                     var problem = Check(first, variant);
                     if (problem is not null) throw new InvalidOperationException($"registering {source} gave {problem}");
 
-                    var latencies = new List<double>();
-                    var serverCpuMs = new List<double>();
-                    var cpus = new List<CpuUse>();
-                    var problems = new List<string>();
-                    var discardedWindows = 0;
-                    for (var i = 0; i < reps; i++)
+                    var windowRun = await PlatformWindow.RunAsync(common, target.Measured, extraPid, windows, async _ =>
                     {
-                        var ((version, elapsed), use, _, discarded) = await PlatformWindow.MeasureAsync(common, target.Measured,
-                            store.IsBlob ? azuritePid : null, async () =>
+                        var latencies = new List<double>(perWindow);
+                        var found = new List<string>();
+                        for (var i = 0; i < perWindow; i++)
                         {
                             var timer = Stopwatch.StartNew();
                             var created = await registry.CreateModelVersionAsync(request, cancellationToken: ct);
-                            return (created, timer.Elapsed.TotalMilliseconds);
-                        }, ct);
-                        discardedWindows += discarded;
-                        latencies.Add(elapsed);
-                        cpus.Add(use);
-                        if (use.ServerCores is { } cores) serverCpuMs.Add(cores * elapsed);
-                        if (Check(version, variant) is { } p) problems.Add($"v{version.Version}: {p}");
-                    }
-                    var summary = Stats.Summarize(latencies);
-                    var serverCpu = serverCpuMs.Count > 0 ? Stats.Median(serverCpuMs) : double.NaN;
-                    var iowait = Stats.Median(cpus.Select(c => c.IoWaitCores));
-                    var line = $"register backend={target.Backend} artifacts={target.Artifacts} model={package.Bytes / 1e6:0.0} MB {variant}: " +
-                        $"p50 {summary.P50:0.0} ms, p90 {summary.P90:0.0} ms, max {summary.Max:0.0} ms (n={reps}, after one checked registration); " +
-                        $"server CPU {serverCpu:0} ms per registration (median), iowait {iowait:0.00} cores; package upload {uploadMs:0} ms" +
+                            latencies.Add(timer.Elapsed.TotalMilliseconds);
+                            if (Check(created, variant) is { } p) found.Add($"v{created.Version}: {p}");
+                        }
+                        return new RegisterWindow(latencies, found);
+                    }, ct);
+                    var kept = windowRun.Windows.Where(w => w.Verdict.Kept).ToList();
+                    var summary = Stats.SummarizeAll(kept.Select(w => w.Result.Latencies));
+                    // Server CPU per registration over the kept windows: their server CPU time over their registrations.
+                    var known = kept.Where(w => w.Cpu.ServerCores is not null).ToList();
+                    var serverCpu = known.Count == 0 ? double.NaN
+                        : known.Sum(w => w.Cpu.ServerCores!.Value * w.Elapsed.TotalMilliseconds) / known.Sum(w => w.Result.Latencies.Count);
+                    var iowait = Stats.Median(kept.Select(w => w.Cpu.IoWaitCores));
+                    var problems = windowRun.Windows.SelectMany(w => w.Result.Problems).ToList();
+                    var line = string.Create(CultureInfo.InvariantCulture,
+                        $"register backend={target.Backend} artifacts={target.Artifacts} model={package.Bytes / 1e6:0.0} MB {variant} windows={windows}x{perWindow}{common.RoundTag}: " +
+                        $"p50 {summary.P50:0.0} ms, p90 {summary.P90:0.0} ms, p99 {summary.P99:0.0} ms, max {summary.Max:0.0} ms over {summary.Count} registrations of the kept windows " +
+                        $"(after one checked registration); server CPU {serverCpu:0} ms per registration, iowait {iowait:0.00} cores; package upload {uploadMs:0} ms; " +
+                        $"gRPC floor (dotnet) p50 {floor.Latency.P50:0.###} p99 {floor.Latency.P99:0.###} ms{(floor.Run.Void ? " VOID" : "")}; " +
+                        $"p50 - floor p50 {summary.P50 - floor.Latency.P50:0.0} ms; fsync p50 {fsync.Latency.P50:0.###} p99 {fsync.Latency.P99:0.###} ms; {windowRun.Describe()}") +
                         (problems.Count == 0 ? "" : $"; WRONG: {string.Join(" | ", problems)}");
                     Console.WriteLine(line);
-                    storeFigures[$"{package.Side}_{variant}"] = new JsonObject
+                    var json = windowRun.ToJson(w => new JsonObject
                     {
-                        ["model_bytes"] = package.Bytes, ["side"] = package.Side, ["variant"] = variant, ["source"] = source,
-                        ["p50_ms"] = Math.Round(summary.P50, 1), ["p90_ms"] = Math.Round(summary.P90, 1), ["latency"] = summary.ToJson(),
-                        ["samples_ms"] = new JsonArray(latencies.Select(l => (JsonNode)Math.Round(l, 1)).ToArray()),
-                        ["package_upload_ms"] = Math.Round(uploadMs, 1), ["server_cpu_ms_median"] = double.IsFinite(serverCpu) ? Math.Round(serverCpu, 1) : null,
-                        ["cpu"] = new JsonArray(cpus.Select(c => (JsonNode)c.ToJson()).ToArray()),
-                        ["problems"] = new JsonArray(problems.Select(p => (JsonNode)p).ToArray()), ["discarded_windows"] = discardedWindows,
-                    };
+                        ["samples_ms"] = new JsonArray(w.Latencies.Select(l => (JsonNode)Math.Round(l, 1)).ToArray()),
+                        ["problems"] = new JsonArray(w.Problems.Select(p => (JsonNode)p).ToArray()),
+                    });
+                    json["model_bytes"] = package.Bytes;
+                    json["side"] = package.Side;
+                    json["variant"] = variant;
+                    json["source"] = source;
+                    json["registrations_per_window"] = perWindow;
+                    json["latency_all_registrations"] = summary.ToJson();
+                    json["package_upload_ms"] = Math.Round(uploadMs, 1);
+                    json["server_cpu_ms_per_registration"] = double.IsFinite(serverCpu) ? Math.Round(serverCpu, 1) : null;
+                    json["p50_minus_grpc_floor_p50_ms"] = double.IsFinite(summary.P50 - floor.Latency.P50) ? Math.Round(summary.P50 - floor.Latency.P50, 3) : null;
+                    json["problems"] = new JsonArray(problems.Select(p => (JsonNode)p).ToArray());
+                    storeFigures[$"{package.Side}_{variant}"] = json;
                 }
             }
             figures[target.Artifacts] = storeFigures;
@@ -149,12 +182,17 @@ internal sealed class RegisterCommand : IBenchCommand
         common.Results.Append(Name, common.Target.Backend,
             new JsonObject
             {
-                ["sizes_mb"] = new JsonArray(sizes.Select(s => (JsonNode)s).ToArray()), ["reps"] = reps,
+                ["sizes_mb"] = new JsonArray(sizes.Select(s => (JsonNode)s).ToArray()), ["windows"] = windows, ["per_window"] = perWindow,
+                ["floor_rate_per_s"] = floorRate, ["floor_duration_s"] = floorDuration.TotalSeconds, ["floor_windows"] = floorWindows,
                 ["stores"] = new JsonArray(stores.Select(s => (JsonNode)s.Name).ToArray()), ["validated_only"] = validatedOnly,
-                ["model"] = "MatMul, float32 n×n initializer, X [-1,n] -> Y [-1,n]; no input_example", ["max_other_cores"] = common.Window.MaxOtherCores,
+                ["model"] = "MatMul, float32 n×n initializer, X [-1,n] -> Y [-1,n]; no input_example",
+                ["max_other_cores"] = common.Window.Rules.MaxOtherCores, ["max_steal_pct"] = common.Window.Rules.MaxStealPercent,
             },
             figures);
     }
+
+    /// <summary>One window's registrations: each one's latency and anything wrong with what it answered.</summary>
+    private sealed record RegisterWindow(IReadOnlyList<double> Latencies, IReadOnlyList<string> Problems);
 
     private static Task<ArtifactInfo> UploadAsync(ArtifactService.ArtifactServiceClient client, string run, string path, string file, CancellationToken ct) =>
         ArtifactStreams.UploadAsync(client, new UploadHeader { RunId = run, Path = path, ExpectedSize = new FileInfo(file).Length }, file,
