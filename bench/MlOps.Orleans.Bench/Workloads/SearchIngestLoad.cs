@@ -24,12 +24,15 @@ internal sealed class SearchIngestLoad : IAsyncDisposable
 
     private SearchIngestLoad(ChannelPool pool, IReadOnlyList<string> runs, double rate, int batch)
     {
+        Runs = runs.Count;
         Rate = rate;
         Batch = batch;
         _loop = Task.Run(() => LoopAsync(pool, runs, _stop.Token));
     }
 
     public double Rate { get; }
+
+    public int Runs { get; }
 
     public int Batch { get; }
 
@@ -101,7 +104,7 @@ internal sealed class SearchIngestLoad : IAsyncDisposable
         var seconds = _clock.Elapsed.TotalSeconds;
         return new JsonObject
         {
-            ["rate_per_s"] = Rate, ["batch_values"] = Batch, ["seconds"] = Math.Round(seconds, 2), ["sent"] = Interlocked.Read(ref _sent),
+            ["rate_per_s"] = Rate, ["batch_values"] = Batch, ["runs"] = Runs, ["seconds"] = Math.Round(seconds, 2), ["sent"] = Interlocked.Read(ref _sent),
             ["acknowledged"] = Interlocked.Read(ref _acknowledged), ["errors"] = _errors.Count,
             ["achieved_per_s"] = Math.Round(Interlocked.Read(ref _acknowledged) / seconds, 1), ["late_dispatches"] = Interlocked.Read(ref _late),
             ["error_sample"] = _errors.Count > 0 ? _errors.Describe() : null,

@@ -31,6 +31,17 @@ internal sealed record SearchQuery(string Template, IReadOnlyList<(string Key, s
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, "not a comparator"),
     };
 
+    /// <summary>The run's query set: <paramref name="count"/> queries drawn from one generator seeded with
+    /// <paramref name="seed"/> (<c>--query-seed</c>), so every round, backend and build answers the same queries.</summary>
+    public static IReadOnlyList<SearchQuery> Generate(int seed, int count, int maxResults)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => Random(random, maxResults)).ToList();
+    }
+
+    /// <summary>"template: filter, order" for progress lines and failure messages.</summary>
+    public string Describe() => $"{Template}: filter \"{Filter}\" order [{OrderBy}] max {MaxResults}";
+
     /// <summary>
     /// A random query from the seeded generator: the filter and the order are on different metrics (and one template
     /// orders by the tied <c>loss</c>, so the tie-break decides the page). Thresholds are drawn so pages stay full on
@@ -46,9 +57,9 @@ internal sealed record SearchQuery(string Template, IReadOnlyList<(string Key, s
         {
             0 => new SearchQuery("acc_gt_by_rmse_asc", [("acc", ">", acc)], null, null, "rmse", true, maxResults),
             1 => new SearchQuery("acc_gt_rmse_lt_by_loss_desc", [("acc", ">", acc), ("rmse", "<", rmse)], null, null, "loss", false, maxResults),
-            2 => new SearchQuery("loss_le_param_by_acc_desc", [("loss", "<=", loss)], SearchSeeder.Models[random.Next(SearchSeeder.Models.Length)], null,
+            2 => new SearchQuery("loss_le_param_by_acc_desc", [("loss", "<=", loss)], SearchSeededRun.Models[random.Next(SearchSeededRun.Models.Length)], null,
                 "acc", false, maxResults),
-            _ => new SearchQuery("rmse_lt_tag_by_loss_asc", [("rmse", "<", rmse)], null, SearchSeeder.Teams[random.Next(SearchSeeder.Teams.Length)],
+            _ => new SearchQuery("rmse_lt_tag_by_loss_asc", [("rmse", "<", rmse)], null, SearchSeededRun.Teams[random.Next(SearchSeededRun.Teams.Length)],
                 "loss", true, maxResults),
         };
     }

@@ -6,6 +6,12 @@ namespace MlOps.Orleans.Bench.Workloads;
 /// </summary>
 internal sealed record SearchSeededRun(string RunId, int Index, double Rmse, double Acc, double Loss, string Model, string Team)
 {
+    /// <summary>The <c>model</c> param values, by run index modulo their count.</summary>
+    public static readonly string[] Models = ["tree", "linear"];
+
+    /// <summary>The <c>team</c> tag values, by run index modulo their count.</summary>
+    public static readonly string[] Teams = ["a", "b", "c"];
+
     public double Metric(string key) => key switch
     {
         "rmse" => Rmse,
@@ -21,7 +27,6 @@ internal sealed record SearchSeededRun(string RunId, int Index, double Rmse, dou
         var rmse = random.NextDouble();
         var acc = random.NextDouble();
         var loss = Math.Round(random.NextDouble(), 2);
-        return new SearchSeededRun(runId, index, rmse, acc, loss, SearchSeeder.Models[index % SearchSeeder.Models.Length],
-            SearchSeeder.Teams[index % SearchSeeder.Teams.Length]);
+        return new SearchSeededRun(runId, index, rmse, acc, loss, Models[index % Models.Length], Teams[index % Teams.Length]);
     }
 }

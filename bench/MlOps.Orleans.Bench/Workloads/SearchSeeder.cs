@@ -14,9 +14,6 @@ namespace MlOps.Orleans.Bench.Workloads;
 /// </summary>
 internal static class SearchSeeder
 {
-    public static readonly string[] Models = ["tree", "linear"];
-    public static readonly string[] Teams = ["a", "b", "c"];
-
     private const string NamePrefix = "sweep-";
 
     public static async Task<(TimeSpan Took, IReadOnlyList<SearchSeededRun> Runs)> SeedAsync(ChannelPool pool, string experimentId, int count,
@@ -75,7 +72,7 @@ internal static class SearchSeeder
     private static async Task<SearchSeededRun> SeedOneAsync(TrackingService.TrackingServiceClient client, string experimentId, int i, CancellationToken ct)
     {
         var create = new CreateRunRequest { ExperimentId = experimentId, RunName = NamePrefix + i.ToString(CultureInfo.InvariantCulture) };
-        create.Tags.Add(new Tag { Key = "team", Value = Teams[i % Teams.Length] });
+        create.Tags.Add(new Tag { Key = "team", Value = SearchSeededRun.Teams[i % SearchSeededRun.Teams.Length] });
         var run = await client.CreateRunAsync(create, cancellationToken: ct);
         var seeded = SearchSeededRun.For(run.Info.RunId, i);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
