@@ -182,7 +182,7 @@ internal sealed class SearchCommand : IBenchCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"search backend={target.Backend} phase={phase} driver={run.Driver} {queryCount} random queries (seed {querySeed}, top {maxResults}) at {run.Rate}/s, " +
             $"{run.Run.Planned} x {duration.TotalSeconds:0} s, {load}{roundTag}: {run}; achieved {run.AchievedMedian:0.0}/s; server {run.ServerCoresMedian:0.00} cores; " +
-            $"{run.DescribeAboveFloor(floor)}; answers checked {answers.Checked}, wrong {answers.Wrong}; target {check}"));
+            $"{run.DescribeAboveFloor(floor)}; answers checked so far {answers.Checked}, wrong {answers.Wrong}; target {check}"));
         var json = run.ToJson();
         json["above_floor"] = run.AboveFloor(floor);
         json["targets"] = new JsonArray(check.ToJson());
