@@ -27,12 +27,13 @@ internal sealed class SearchAnswers
     }
 
     /// <summary>Records one answer; <paramref name="problem"/> is <see cref="SearchOracle.Check"/>'s verdict.</summary>
-    public void Record(string phase, string driver, int queryIndex, SearchQuery query, string? problem)
+    /// <param name="query">The request's description (<see cref="SearchQuery.Describe"/>), only formatted on a mismatch.</param>
+    public void Record(string phase, string driver, int queryIndex, Func<int, string> query, string? problem)
     {
         Interlocked.Increment(ref _checked);
         if (problem is null) return;
         Interlocked.Increment(ref _wrong);
-        lock (_gate) _first ??= $"{phase} {driver} query #{queryIndex} ({query.Describe()}): {problem}";
+        lock (_gate) _first ??= $"{phase} {driver} query #{queryIndex} ({query(queryIndex)}): {problem}";
     }
 
     public JsonObject ToJson() => new() { ["checked"] = Checked, ["wrong"] = Wrong, ["first_wrong"] = First };
