@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using MlOps.Orleans.Bench.Client;
 using MlOps.Orleans.Bench.Measure;
 using MlOps.Orleans.Protos.Tracking.V1;
@@ -6,22 +8,23 @@ using MlOps.Orleans.Protos.Tracking.V1;
 namespace MlOps.Orleans.Bench.Workloads;
 
 /// <summary>
-/// Fills an experiment the way a hyper-parameter sweep would: each run created with a tag, then one LogBatch with
-/// <c>rmse</c> (uniform in [0, 1), so half the runs match <c>rmse &lt; 0.5</c>), <c>acc</c> and a param.
+/// Fills an experiment the way a hyper-parameter sweep would: each run created with a tag (<c>team</c>), then one
+/// LogBatch with <c>rmse</c>, <c>acc</c> and <c>loss</c> (see <see cref="SearchSeededRun.For"/>) and a param
+/// (<c>model</c>). Returns what it seeded, so every search can be checked against a brute-force answer.
 /// </summary>
 internal static class SearchSeeder
 {
-    public static readonly string[] Models = ["tree", "linear"];
-    public static readonly string[] Teams = ["a", "b", "c"];
+    private const string NamePrefix = "sweep-";
 
-    public static async Task<TimeSpan> SeedAsync(ChannelPool pool, string experimentId, int count, int concurrency, CancellationToken ct)
+    public static async Task<(TimeSpan Took, IReadOnlyList<SearchSeededRun> Runs)> SeedAsync(ChannelPool pool, string experimentId, int count,
+        int concurrency, CancellationToken ct)
     {
         var errors = new ErrorLog(abortAfter: 20);
+        var seeded = new ConcurrentBag<SearchSeededRun>();
         var next = -1;
-        var done = 0;
         var stopwatch = Stopwatch.StartNew();
         using var progress = new Timer(_ => Console.Error.WriteLine(
-            $"#   seeded {Volatile.Read(ref done):N0}/{count:N0} runs in {stopwatch.Elapsed.TotalSeconds:0} s"), null, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15));
+            $"#   seeded {seeded.Count:N0}/{count:N0} runs in {stopwatch.Elapsed.TotalSeconds:0} s"), null, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15));
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
             var client = pool.Client(w);
@@ -30,8 +33,7 @@ internal static class SearchSeeder
             {
                 try
                 {
-                    await SeedOneAsync(client, experimentId, i, ct);
-                    Interlocked.Increment(ref done);
+                    seeded.Add(await SeedOneAsync(client, experimentId, i, ct));
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
@@ -39,22 +41,47 @@ internal static class SearchSeeder
                 }
             }
         }, ct)));
-        if (errors.Count > 0) Console.Error.WriteLine($"#   WARNING {errors.Count} runs failed to seed: {errors.Describe()}");
-        return stopwatch.Elapsed;
+        // A run that failed to seed may still exist half-written on the server: the brute force could not be trusted.
+        if (errors.Count > 0) throw new InvalidOperationException($"{errors.Count} runs failed to seed: {errors.Describe()}");
+        return (stopwatch.Elapsed, seeded.OrderBy(r => r.Index).ToList());
     }
 
-    private static async Task SeedOneAsync(TrackingService.TrackingServiceClient client, string experimentId, int i, CancellationToken ct)
+    /// <summary>
+    /// The seeded runs of an experiment seeded earlier (<c>--experiment</c>): ids and names read back page by page, values
+    /// recomputed from the index in each run's name. Runs of other names (the ingest load's) are not seeded runs.
+    /// </summary>
+    public static async Task<IReadOnlyList<SearchSeededRun>> RecoverAsync(TrackingService.TrackingServiceClient client, string experimentId, CancellationToken ct)
     {
-        var random = new Random(i);
-        var create = new CreateRunRequest { ExperimentId = experimentId, RunName = $"sweep-{i}" };
-        create.Tags.Add(new Tag { Key = "team", Value = Teams[i % Teams.Length] });
+        var runs = new List<SearchSeededRun>();
+        var token = "";
+        do
+        {
+            var request = new SearchRunsRequest { MaxResults = 10_000, PageToken = token };
+            request.ExperimentIds.Add(experimentId);
+            var page = await client.SearchRunsAsync(request, cancellationToken: ct);
+            foreach (var run in page.Runs)
+                if (run.Info.RunName.StartsWith(NamePrefix, StringComparison.Ordinal) &&
+                    int.TryParse(run.Info.RunName.AsSpan(NamePrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+                    runs.Add(SearchSeededRun.For(run.Info.RunId, index));
+            token = page.NextPageToken;
+        }
+        while (!string.IsNullOrEmpty(token));
+        return runs;
+    }
+
+    private static async Task<SearchSeededRun> SeedOneAsync(TrackingService.TrackingServiceClient client, string experimentId, int i, CancellationToken ct)
+    {
+        var create = new CreateRunRequest { ExperimentId = experimentId, RunName = NamePrefix + i.ToString(CultureInfo.InvariantCulture) };
+        create.Tags.Add(new Tag { Key = "team", Value = SearchSeededRun.Teams[i % SearchSeededRun.Teams.Length] });
         var run = await client.CreateRunAsync(create, cancellationToken: ct);
-        var rmse = random.NextDouble();
+        var seeded = SearchSeededRun.For(run.Info.RunId, i);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var batch = new LogBatchRequest { RunId = run.Info.RunId };
-        batch.Metrics.Add(new Metric { Key = "rmse", Value = rmse, Timestamp = now, Step = 0 });
-        batch.Metrics.Add(new Metric { Key = "acc", Value = 1 - rmse / 2 + random.NextDouble() * 0.01, Timestamp = now, Step = 0 });
-        batch.Params.Add(new Param { Key = "model", Value = Models[i % Models.Length] });
+        batch.Metrics.Add(new Metric { Key = "rmse", Value = seeded.Rmse, Timestamp = now, Step = 0 });
+        batch.Metrics.Add(new Metric { Key = "acc", Value = seeded.Acc, Timestamp = now, Step = 0 });
+        batch.Metrics.Add(new Metric { Key = "loss", Value = seeded.Loss, Timestamp = now, Step = 0 });
+        batch.Params.Add(new Param { Key = "model", Value = seeded.Model });
         await client.LogBatchAsync(batch, cancellationToken: ct);
+        return seeded;
     }
 }
