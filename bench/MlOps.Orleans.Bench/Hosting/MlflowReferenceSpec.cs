@@ -10,7 +10,7 @@ namespace MlOps.Orleans.Bench.Hosting;
 /// </summary>
 internal sealed record MlflowReferenceSpec(string Home, string Python, int? Workers, IReadOnlyList<string> ExtraArguments)
 {
-    public const string Usage = "[--mlflow-home DIR ($MLOPS_MLFLOW_HOME, /tmp/mlflow-reference/2.22)] [--mlflow-python /usr/bin/python3] " +
+    public const string Usage = "[--mlflow-home DIR ($MLOPS_MLFLOW_HOME, /work/mlflow-2.22)] [--mlflow-python /usr/bin/python3] " +
         "[--mlflow-workers N (MLflow's default)] [--mlflow-server-args \"ARG ARG\"]";
 
     public string Tree => Path.Join(Home, "tree");
@@ -21,7 +21,7 @@ internal sealed record MlflowReferenceSpec(string Home, string Python, int? Work
 
     public static MlflowReferenceSpec Read(Options options)
     {
-        var home = options.String("mlflow-home") ?? Environment.GetEnvironmentVariable("MLOPS_MLFLOW_HOME") ?? "/tmp/mlflow-reference/2.22";
+        var home = options.String("mlflow-home") ?? Environment.GetEnvironmentVariable("MLOPS_MLFLOW_HOME") ?? "/work/mlflow-2.22";
         var python = options.String("mlflow-python", "/usr/bin/python3");
         var workers = options.Int("mlflow-workers", 0);
         var extra = options.String("mlflow-server-args", "");

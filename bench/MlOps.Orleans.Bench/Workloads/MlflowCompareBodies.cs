@@ -55,8 +55,8 @@ internal static class MlflowCompareBodies
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The metrics, param and tag of seeded search run <paramref name="index"/> (see <see cref="SearchSeedRun"/>).</summary>
-    public static byte[] SearchSeed(string runId, SearchSeedRun run, long timestamp)
+    /// <summary>The metrics, param and tag of seeded search run <paramref name="index"/> (see <see cref="MlflowSearchSeedRun"/>).</summary>
+    public static byte[] SearchSeed(string runId, MlflowSearchSeedRun run, long timestamp)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer))
@@ -95,17 +95,17 @@ internal static class MlflowCompareBodies
     /// One <c>runs/search</c>: a random threshold on <c>rmse</c>, ordered by the other metric (<c>acc</c>), first 100;
     /// every other query also filters on the param, so both a metric-only and a mixed filter are timed.
     /// </summary>
-    public static SearchQuery Search(string experimentId, int round, int client, long position)
+    public static MlflowSearchQuery Search(string experimentId, int round, int client, long position)
     {
         var threshold = Math.Round(0.05 + 0.9 * Unit(round, client, position, 0), 3);
-        var model = position % 2 == 1 ? SearchSeedRun.ModelName((int)(Unit(round, client, position, 1) * SearchSeedRun.Models)) : null;
+        var model = position % 2 == 1 ? MlflowSearchSeedRun.ModelName((int)(Unit(round, client, position, 1) * MlflowSearchSeedRun.Models)) : null;
         var filter = string.Create(CultureInfo.InvariantCulture, $"metrics.rmse < {threshold:0.000}") + (model is null ? "" : $" and params.model = '{model}'");
         var body = Encoding.UTF8.GetBytes(new System.Text.Json.Nodes.JsonObject
         {
             ["experiment_ids"] = new System.Text.Json.Nodes.JsonArray(experimentId), ["filter"] = filter, ["run_view_type"] = "ACTIVE_ONLY",
-            ["max_results"] = SearchQuery.Page, ["order_by"] = new System.Text.Json.Nodes.JsonArray("metrics.acc DESC"),
+            ["max_results"] = MlflowSearchQuery.Page, ["order_by"] = new System.Text.Json.Nodes.JsonArray("metrics.acc DESC"),
         }.ToJsonString());
-        return new SearchQuery(body, threshold, model);
+        return new MlflowSearchQuery(body, threshold, model);
     }
 
     /// <summary>A uniform double in [0, 1) from its coordinates (SplitMix64), so any body can be rebuilt alike.</summary>
