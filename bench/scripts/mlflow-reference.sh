@@ -40,7 +40,7 @@ if [[ ! -f "$HOME_DIR/SOURCE" ]]; then
   mkdir -p "$HOME_DIR/tree.partial"
   git --git-dir="$MIRROR" ls-tree -r "$COMMIT" -- mlflow pyproject.toml requirements skinny |
     "$PYTHON" -c '
-import os, subprocess, sys
+import os, subprocess, sys, threading
 mirror, out = sys.argv[1], sys.argv[2]
 entries = []
 for line in sys.stdin:
@@ -49,8 +49,11 @@ for line in sys.stdin:
     if kind == "blob":
         entries.append((mode, oid, path))
 cat = subprocess.Popen(["git", "--git-dir", mirror, "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-cat.stdin.write("".join(oid + "\n" for _, oid, _ in entries).encode())
-cat.stdin.close()
+# Ids are fed from a thread: written all at once, they would fill cat-file'"'"'s output pipe while nobody reads it (deadlock).
+def feed():
+    cat.stdin.write("".join(oid + "\n" for _, oid, _ in entries).encode())
+    cat.stdin.close()
+threading.Thread(target=feed, daemon=True).start()
 missing = 0
 for mode, oid, path in entries:
     header = cat.stdout.readline().decode().split()
