@@ -55,6 +55,14 @@ internal static class MlflowHttp
         (string)(await PostAsync(http, "experiments/create",
             new JsonObject { ["name"] = $"bench-{purpose}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}" }, ct))["experiment_id"]!;
 
+    /// <summary>POSTs prepared <c>experiments/create</c> bytes; the new experiment's id.</summary>
+    public static async Task<string> CreateExperimentAsync(HttpClient http, ReadOnlyMemory<byte> body, CancellationToken ct) =>
+        (string)(JsonNode.Parse(await PostAsync(http, "experiments/create", body, ct)) ?? new JsonObject())["experiment_id"]!;
+
+    /// <summary>POSTs prepared <c>runs/create</c> bytes; the new run's id.</summary>
+    public static async Task<string> CreateRunAsync(HttpClient http, ReadOnlyMemory<byte> body, CancellationToken ct) =>
+        (string)(JsonNode.Parse(await PostAsync(http, "runs/create", body, ct)) ?? new JsonObject())["run"]!["info"]!["run_id"]!;
+
     public static async Task<string[]> RunsAsync(HttpClient http, string experimentId, int count, CancellationToken ct)
     {
         var runs = new string[count];

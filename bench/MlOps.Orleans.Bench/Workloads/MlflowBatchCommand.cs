@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using MlOps.Orleans.Bench.Cli;
 using MlOps.Orleans.Bench.Client;
@@ -7,19 +8,21 @@ namespace MlOps.Orleans.Bench.Workloads;
 
 /// <summary>
 /// MLflow REST <c>runs/log-batch</c> of 1000 metrics: N clients, each an HTTP/1.1 keep-alive connection of its own and a
-/// run of its own, posting back to back (closed loop); values/s acknowledged. The MLflow twin of <c>batch-ingest</c>.
+/// run of its own, posting back to back (closed loop); values/s acknowledged over a fixed number of windows judged by the window rules. The MLflow twin of <c>batch-ingest</c>;
+/// <c>mlflow-compare</c> runs the same workload against a real MLflow server with identical bytes.
 /// </summary>
 internal sealed class MlflowBatchCommand : IBenchCommand
 {
     public string Name => "mlflow-batch";
-    public string Usage => "[--clients 8] [--duration 10] [--reps 3] [--warmup 5] [--batch 1000] [--http URL (with --target)]";
+    public string Usage => "[--clients 8] [--duration 10] [--windows 3] [--warmup 5] [--batch 1000] [--http URL (with --target)]";
 
     public async Task RunAsync(Options options, CancellationToken ct)
     {
         var common = Common.Read(options);
         var clients = options.Int("clients", 8);
         var duration = TimeSpan.FromSeconds(options.Double("duration", 10));
-        var reps = options.Int("reps", 3);
+        // --reps is the older name of --windows, kept so existing scripts still run.
+        var windows = options.Int("windows", options.Int("reps", 3));
         var warmup = TimeSpan.FromSeconds(options.Double("warmup", 5));
         var batch = options.Int("batch", 1000);
         var http = options.String("http");
@@ -35,33 +38,40 @@ internal sealed class MlflowBatchCommand : IBenchCommand
             var experiment = await MlflowHttp.ExperimentAsync(connections[0], Name, ct);
             if (warmup > TimeSpan.Zero) await OnceAsync(connections, bodies, experiment, warmup, batch, ct);
 
-            var results = new List<(LoopResult Loop, CpuUse Cpu, int Discarded)>();
-            for (var r = 0; r < reps; r++)
+            // Windows fixed before the run, judged by the window rules (discarded ones counted, void runs measured again).
+            var run = await PlatformWindow.RunAsync(common, target.Measured, null, windows, async w =>
             {
-                var (loop, cpu, _, discarded) = await PlatformWindow.MeasureAsync(common, target.Measured, null,
-                    () => OnceAsync(connections, bodies, experiment, duration, batch, ct), ct);
-                results.Add((loop, cpu, discarded));
-                Console.Error.WriteLine($"#   rep {r + 1}: {loop.ValuesPerSecond:N0} values/s, call {loop.CallLatency}, {results[^1].Cpu}, errors {loop.Errors.Count}");
-            }
-
-            var median = Stats.Median(results.Select(x => x.Loop.ValuesPerSecond));
-            var errors = results.Sum(x => x.Loop.Errors.Count);
-            Console.WriteLine($"mlflow-batch backend={target.Backend} clients={clients} batch={batch} duration={duration.TotalSeconds}s (HTTP/1.1 keep-alive, JSON): " +
-                $"median {median:N0} values/s over {reps} runs ({string.Join(", ", results.Select(x => x.Loop.ValuesPerSecond.ToString("N0")))}); " +
-                $"call p50 {Stats.Median(results.Select(x => x.Loop.CallLatency.P50)):0.0} ms; {results[^1].Cpu}; errors {errors}" +
-                (errors > 0 ? $" [{results.First(x => x.Loop.Errors.Count > 0).Loop.Errors.Describe()}]" : ""));
+                var loop = await OnceAsync(connections, bodies, experiment, duration, batch, ct);
+                Console.Error.WriteLine($"#   window {w + 1}/{windows}: {loop.ValuesPerSecond:N0} values/s, call {loop.CallLatency}, errors {loop.Errors.Count}");
+                return loop;
+            }, ct);
+            var kept = run.Kept.ToList();
+            // Throughput over all kept time, latency over all calls of the kept windows (not medians of per-window figures).
+            var seconds = kept.Sum(k => k.Elapsed.TotalSeconds);
+            var valuesPerSecond = seconds > 0 ? kept.Sum(k => (double)k.Values) / seconds : double.NaN;
+            var errors = run.Windows.Sum(w => w.Result.Errors.Count);
+            var serverCores = Stats.Median(run.Windows.Where(w => w.Verdict.Kept).Select(w => w.Cpu.ServerCores ?? double.NaN).Where(double.IsFinite));
+            var firstError = run.Windows.FirstOrDefault(w => w.Result.Errors.Count > 0)?.Result.Errors.Describe();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"mlflow-batch backend={target.Backend} clients={clients} batch={batch} windows={windows}x{duration.TotalSeconds}s (HTTP/1.1 keep-alive, JSON){common.RoundTag}: " +
+                $"{valuesPerSecond:N0} values/s over the kept windows ({string.Join(", ", kept.Select(k => k.ValuesPerSecond.ToString("N0", CultureInfo.InvariantCulture)))}); " +
+                $"server {serverCores:0.00} cores; errors {errors}{(firstError is null ? "" : $" [{firstError}]")}; {run.Describe()}"));
+            var json = run.ToJson(loop => new JsonObject
+            {
+                ["values_per_s"] = Math.Round(loop.ValuesPerSecond), ["values"] = loop.Values, ["loop_s"] = Math.Round(loop.Elapsed.TotalSeconds, 3),
+                ["call_latency"] = loop.CallLatency.ToJson(), ["errors"] = loop.Errors.ToJson(),
+            });
+            json["values_per_s"] = double.IsFinite(valuesPerSecond) ? Math.Round(valuesPerSecond) : null;
+            json["server_cores_median"] = double.IsFinite(serverCores) ? Math.Round(serverCores, 2) : null;
+            json["errors"] = errors;
             common.Results.Append(Name, target.Backend,
-                new JsonObject { ["clients"] = clients, ["batch"] = batch, ["duration_s"] = duration.TotalSeconds, ["reps"] = reps, ["protocol"] = "HTTP/1.1 keep-alive, one connection per client",
-                    ["max_other_cores"] = common.Window.MaxOtherCores },
                 new JsonObject
                 {
-                    ["values_per_s_median"] = Math.Round(median),
-                    ["runs"] = new JsonArray(results.Select(x => (JsonNode)new JsonObject
-                    {
-                        ["values_per_s"] = Math.Round(x.Loop.ValuesPerSecond), ["values"] = x.Loop.Values, ["call_latency"] = x.Loop.CallLatency.ToJson(),
-                        ["cpu"] = x.Cpu.ToJson(), ["errors"] = x.Loop.Errors.ToJson(), ["discarded_windows"] = x.Discarded,
-                    }).ToArray()),
-                });
+                    ["clients"] = clients, ["batch"] = batch, ["duration_s"] = duration.TotalSeconds, ["windows"] = windows, ["warmup_s"] = warmup.TotalSeconds,
+                    ["protocol"] = "HTTP/1.1 keep-alive, one connection per client",
+                    ["max_other_cores"] = common.Window.Rules.MaxOtherCores, ["max_steal_pct"] = common.Window.Rules.MaxStealPercent,
+                },
+                json);
         }
         finally
         {

@@ -10,19 +10,21 @@ namespace MlOps.Orleans.Bench.Workloads;
 /// <summary>
 /// MLflow REST <c>runs/log-metric</c>, one value per call, at fixed arrival rates (open loop), round-robin over
 /// <c>--runs</c> runs, each run's trainer on its own HTTP/1.1 keep-alive connection. Latency counts from the scheduled
-/// send time, so a server falling behind shows as queueing. The MLflow twin of <c>log-metric</c>.
+/// send time, so a server falling behind shows as queueing; windows fixed before the run, judged by the window rules, p50/p99
+/// over all requests of the kept windows. The MLflow twin of <c>log-metric</c>.
 /// </summary>
 internal sealed class MlflowLogMetricCommand : IBenchCommand
 {
     public string Name => "mlflow-log-metric";
-    public string Usage => "[--rates 500,1000] [--duration 20] [--reps 3] [--runs 16] [--warmup 3] [--http URL (with --target)]";
+    public string Usage => "[--rates 500,1000] [--duration 20] [--windows 3] [--runs 16] [--warmup 3] [--http URL (with --target)]";
 
     public async Task RunAsync(Options options, CancellationToken ct)
     {
         var common = Common.Read(options);
         var rates = options.Ints("rates", 500, 1000);
         var duration = TimeSpan.FromSeconds(options.Double("duration", 20));
-        var reps = options.Int("reps", 3);
+        // --reps is the older name of --windows, kept so existing scripts still run.
+        var windows = options.Int("windows", options.Int("reps", 3));
         var runCount = options.Int("runs", 16);
         var warmup = TimeSpan.FromSeconds(options.Double("warmup", 3));
         var http = options.String("http");
@@ -52,45 +54,24 @@ internal sealed class MlflowLogMetricCommand : IBenchCommand
             var figures = new JsonObject();
             foreach (var rate in rates)
             {
-                var results = new List<(OpenLoopResult Loop, CpuUse Cpu, ErrorLog Errors, int Discarded)>();
-                for (var r = 0; r < reps; r++)
+                // Windows fixed before the run, judged by the window rules; p50/p99 over all requests of the kept windows.
+                var run = new LatencyRun("http", rate, await PlatformWindow.RunAsync(common, target.Measured, null, windows, async w =>
                 {
-                    var ((loop, errors), cpu, _, discarded) = await PlatformWindow.MeasureAsync(common, target.Measured, null, async () =>
-                    {
-                        var log = new ErrorLog(abortAfter: int.MaxValue);
-                        return (await OpenLoop.RunAsync(rate, duration, CallAsync, log), log);
-                    }, ct);
-                    results.Add((loop, cpu, errors, discarded));
-                    Console.Error.WriteLine($"#   rate {rate}/s rep {r + 1}: {loop}; {results[^1].Cpu}" + (errors.Count > 0 ? $" [{errors.Describe()}]" : ""));
-                }
-                var p50 = Stats.Median(results.Select(x => x.Loop.Latency.P50));
-                var p90 = Stats.Median(results.Select(x => x.Loop.Latency.P90));
-                var p99 = Stats.Median(results.Select(x => x.Loop.Latency.P99));
-                var max = results.Max(x => x.Loop.Latency.Max);
-                var achieved = Stats.Median(results.Select(x => x.Loop.AchievedRate));
-                var failed = results.Sum(x => x.Loop.Failed);
-                Console.WriteLine($"mlflow-log-metric backend={target.Backend} rate={rate}/s runs={runCount} duration={duration.TotalSeconds}s reps={reps} (HTTP/1.1 keep-alive): " +
-                    $"median p50 {p50:0.###} ms, p90 {p90:0.###} ms, p99 {p99:0.###} ms, max {max:0.###} ms; achieved {achieved:0.0}/s; " +
-                    $"{results[^1].Cpu}; failed {failed}" + (failed > 0 ? $" [{results.First(x => x.Errors.Count > 0).Errors.Describe()}]" : ""));
-                figures[$"rate_{rate}"] = new JsonObject
-                {
-                    ["p50_ms_median"] = Math.Round(p50, 3), ["p90_ms_median"] = Math.Round(p90, 3), ["p99_ms_median"] = Math.Round(p99, 3),
-                    ["max_ms"] = Math.Round(max, 3), ["achieved_per_s_median"] = Math.Round(achieved, 1), ["failed"] = failed,
-                    ["runs"] = new JsonArray(results.Select(x =>
-                    {
-                        var json = x.Loop.ToJson();
-                        json["cpu"] = x.Cpu.ToJson();
-                        json["errors"] = x.Errors.ToJson();
-                        json["discarded_windows"] = x.Discarded;
-                        return (JsonNode)json;
-                    }).ToArray()),
-                };
+                    var log = new ErrorLog(abortAfter: int.MaxValue);
+                    var loop = await OpenLoop.RunAsync(rate, duration, CallAsync, log);
+                    Console.Error.WriteLine($"#   rate {rate}/s window {w + 1}/{windows}: {loop}" + (log.Count > 0 ? $" [{log.Describe()}]" : ""));
+                    return (loop, log);
+                }, ct));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"mlflow-log-metric backend={target.Backend} rate={rate}/s runs={runCount} windows={windows}x{duration.TotalSeconds}s (HTTP/1.1 keep-alive){common.RoundTag}: " +
+                    $"{run}; achieved {run.AchievedMedian:0.0}/s; server {run.ServerCoresMedian:0.00} cores"));
+                figures[$"rate_{rate}"] = run.ToJson();
             }
             common.Results.Append(Name, target.Backend,
                 new JsonObject
                 {
-                    ["rates"] = new JsonArray(rates.Select(r => (JsonNode)r).ToArray()), ["duration_s"] = duration.TotalSeconds, ["reps"] = reps, ["runs"] = runCount,
-                    ["protocol"] = "HTTP/1.1 keep-alive, one connection per run", ["max_other_cores"] = common.Window.MaxOtherCores,
+                    ["rates"] = new JsonArray(rates.Select(r => (JsonNode)r).ToArray()), ["duration_s"] = duration.TotalSeconds, ["windows"] = windows, ["warmup_s"] = warmup.TotalSeconds, ["runs"] = runCount,
+                    ["protocol"] = "HTTP/1.1 keep-alive, one connection per run", ["max_other_cores"] = common.Window.Rules.MaxOtherCores, ["max_steal_pct"] = common.Window.Rules.MaxStealPercent,
                 },
                 figures);
         }
