@@ -106,14 +106,7 @@ internal sealed class HistoryCommand : IBenchCommand
                             issue ??= read == points ? null : $"read {read} points, logged {points}";
                             if (issue is not null) Interlocked.CompareExchange(ref problem, issue, null);
                         };
-                    if (warmup > TimeSpan.Zero) await OpenLoop.RunAsync(rate, warmup, call, new ErrorLog());
-                    var latency = new LatencyRun(driver.Name, rate, await common.Window.RunAsync(target, windows, async w =>
-                    {
-                        var log = new ErrorLog(abortAfter: int.MaxValue);
-                        var loop = await OpenLoop.RunAsync(rate, duration, call, log);
-                        Console.Error.WriteLine($"#   history {name} {driver.Name} window {w + 1}/{windows}: {loop}" + (log.Count > 0 ? $" [{log.Describe()}]" : ""));
-                        return (loop, log);
-                    }, ct));
+                    var latency = await OpenLoopWindows.MeasureAsync(common, target, $"history {name}", driver.Name, rate, duration, windows, warmup, call, ct);
                     var floor = floors[driver.Name];
                     TargetCheck[] checks = name == "downsample" ? [new($"p50 <= {DownsampleTargetP50Ms} ms (issue 2)", latency.Latency.P50, DownsampleTargetP50Ms)] : [];
                     var what = name == "downsample"

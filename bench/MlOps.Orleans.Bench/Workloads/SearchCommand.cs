@@ -160,14 +160,7 @@ internal sealed class SearchCommand : IBenchCommand
                         var response = await driver.CallAsync(workload.Requests[q]);
                         answers.Record(phase, driver.Name, q, workload.Describe, workload.Check(q, response));
                     };
-                    if (warmup > TimeSpan.Zero) await OpenLoop.RunAsync(phaseRate, warmup, call, new ErrorLog());
-                    var run = new LatencyRun(driver.Name, phaseRate, await common.Window.RunAsync(target, windows, async w =>
-                    {
-                        var log = new ErrorLog(abortAfter: int.MaxValue);
-                        var loop = await OpenLoop.RunAsync(phaseRate, duration, call, log);
-                        Console.Error.WriteLine($"#   search {phase} {driver.Name} window {w + 1}/{windows}: {loop}" + (log.Count > 0 ? $" [{log.Describe()}]" : ""));
-                        return (loop, log);
-                    }, ct));
+                    var run = await OpenLoopWindows.MeasureAsync(common, target, $"search {phase}", driver.Name, phaseRate, duration, windows, warmup, call, ct);
                     phaseJson[driver.Name] = Report(target, phase, workload, run, floors[driver.Name], duration, ingest, answers, common.RoundTag);
                 }
                 if (ingest is not null) phaseJson["ingest"] = await ingest.StopAsync();
