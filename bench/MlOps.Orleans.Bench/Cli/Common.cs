@@ -10,7 +10,7 @@ internal sealed record Common(TargetSpec Target, ResultFile Results, QuietMachin
     public const string Usage =
         "[--target http://127.0.0.1:P [--server-pid PID] [--postmaster-pid PID]\n" +
         "        | --backend sqlite|postgres [--postgres CS] [--silo-dll PATH] [--perf-map] [--server-env \"NAME=VALUE;...\"]]\n" +
-        "        [--results FILE] [--round LABEL] [--wait-quiet SECONDS] [--max-other 0.1] [--max-steal 2] [--retries 3]";
+        "        [--results FILE] [--round LABEL] [--wait-quiet SECONDS] [--max-other 0.1] [--max-steal 2]";
 
     public static Common Read(Options options)
     {
@@ -19,7 +19,7 @@ internal sealed record Common(TargetSpec Target, ResultFile Results, QuietMachin
         if (rules.MaxOtherCores < 0 || rules.MaxStealPercent < 0) throw new UsageException("--max-other and --max-steal must not be negative");
         // --wait-quiet waits for the same threshold the window is then judged by: waiting for less would start windows doomed to be discarded.
         var quiet = new QuietMachine(TimeSpan.FromSeconds(options.Double("wait-quiet", 0)), rules.MaxOtherCores);
-        var window = new Window(quiet, rules, options.Int("retries", 3));
+        var window = new Window(quiet, rules);
         var round = options.String("round");
         return new(TargetSpec.Read(options), new ResultFile(options.String("results", "bench-results.jsonl"), round), quiet, window);
     }

@@ -25,7 +25,7 @@ internal sealed class OnlineGetWindows(Common common, BenchTarget target, int? r
         }
 
         if (warmup > TimeSpan.Zero) await OpenLoop.RunAsync(rate, warmup, CallAsync, new ErrorLog());
-        var run = await PlatformWindow.RunAsync(common, target.Measured, redisPid, windows, async w =>
+        var run = await common.Window.RunAsync(target.Measured, redisPid, windows, async w =>
         {
             var log = new ErrorLog(abortAfter: int.MaxValue);
             var loop = await OpenLoop.RunAsync(rate, duration, CallAsync, log);

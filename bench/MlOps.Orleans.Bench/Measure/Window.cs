@@ -9,17 +9,11 @@ namespace MlOps.Orleans.Bench.Measure;
 /// Measured windows judged by <see cref="WindowRules"/>: each window waits for a quiet machine (<c>--wait-quiet</c>), is
 /// measured with CPU accounting and /proc/stat's steal time, and is kept or discarded. <see cref="RunAsync{T}(MeasuredProcesses, int?, int, Func{int, Task{T}}, CancellationToken)"/>
 /// is the rule: a number of windows fixed before the run, discarded ones counted (never replaced), the run void when more
-/// than half are discarded and then measured again at most twice. <see cref="MeasureAsync{T}"/> is the older one-window
-/// form for commands that still loop over their own reps: it measures a discarded window again, up to <see cref="Retries"/>.
+/// than half are discarded and then measured again at most twice.
 /// </summary>
-internal sealed class Window(QuietMachine quiet, WindowRules rules, int retries)
+internal sealed class Window(QuietMachine quiet, WindowRules rules)
 {
     public WindowRules Rules => rules;
-
-    /// <summary>The others' threshold, for the result files of the commands on the one-window form.</summary>
-    public double? MaxOtherCores => rules.MaxOtherCores;
-
-    public int Retries => retries;
 
     /// <summary>The rule, for a started or targeted server: <paramref name="windows"/> windows, <paramref name="measure"/>
     /// given the window's index.</summary>
@@ -64,25 +58,5 @@ internal sealed class Window(QuietMachine quiet, WindowRules rules, int retries)
         // strict on purpose, a run that cannot tell its server from a neighbour is not judged kindly.
         var other = (cpu.OtherCores ?? Math.Max(0, cpu.MachineCores - cpu.ClientCores)) - (extraCores ?? 0);
         return new JudgedWindow<T>(result, cpu, extraCores, Math.Max(0, other), elapsed, rules.Judge(other, cpu.StealPercent, elapsed));
-    }
-
-    /// <summary>The older one-window form: a discarded window is measured again, up to <see cref="Retries"/> times; the last is
-    /// returned whatever its verdict, with the number of windows discarded before it.</summary>
-    public async Task<(T Result, CpuUse Cpu, int Discarded)> MeasureAsync<T>(BenchTarget target, Func<Task<T>> measure, CancellationToken ct)
-    {
-        var (result, cpu, _, discarded) = await MeasureAsync(target.Measured, null, measure, ct);
-        return (result, cpu, discarded);
-    }
-
-    /// <summary><see cref="MeasureAsync{T}(BenchTarget, Func{Task{T}}, CancellationToken)"/> with one more measured process.</summary>
-    public async Task<(T Result, CpuUse Cpu, double? ExtraCores, int Discarded)> MeasureAsync<T>(MeasuredProcesses measured, int? extraPid,
-        Func<Task<T>> measure, CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var window = await JudgeAsync(measured, extraPid, measure, ct);
-            if (window.Verdict.Kept || attempt >= retries) return (window.Result, window.Cpu, window.ExtraCores, attempt);
-            Console.Error.WriteLine($"#   window discarded: {window.Verdict.Reason}; measuring again");
-        }
     }
 }

@@ -39,7 +39,7 @@ internal sealed class MlflowBatchCommand : IBenchCommand
             if (warmup > TimeSpan.Zero) await OnceAsync(connections, bodies, experiment, warmup, batch, ct);
 
             // Windows fixed before the run, judged by the window rules (discarded ones counted, void runs measured again).
-            var run = await PlatformWindow.RunAsync(common, target.Measured, null, windows, async w =>
+            var run = await common.Window.RunAsync(target.Measured, null, windows, async w =>
             {
                 var loop = await OnceAsync(connections, bodies, experiment, duration, batch, ct);
                 Console.Error.WriteLine($"#   window {w + 1}/{windows}: {loop.ValuesPerSecond:N0} values/s, call {loop.CallLatency}, errors {loop.Errors.Count}");

@@ -97,7 +97,7 @@ internal sealed class MlflowCompareCommand : IBenchCommand
                     compared += positions;
                     var oursSide = new MlflowCompareSide(MlflowPair.Ours, oursRun);
                     var theirsSide = new MlflowCompareSide(MlflowPair.Theirs, theirsRun);
-                    var ratio = MlflowCompareRatio.Of(oursSide, theirsSide);
+                    var ratio = MlflowCompareRatio.Of(oursSide.RequestsPerSecond, oursSide.Latency, theirsSide.RequestsPerSecond, theirsSide.Latency);
                     var line = string.Create(CultureInfo.InvariantCulture,
                         $"mlflow-compare backend={ours.Backend} mlflow={theirs.Version} workload={workload} clients={clients} windows={windows}x{duration.TotalSeconds}s{common.RoundTag}: " +
                         $"ours {Describe(oursSide)}; mlflow {Describe(theirsSide)}; ours/mlflow {ratio}; identical bytes at {positions} positions");

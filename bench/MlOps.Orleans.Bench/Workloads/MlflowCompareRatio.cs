@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using MlOps.Orleans.Bench.Measure;
 
 namespace MlOps.Orleans.Bench.Workloads;
 
 /// <summary>Ours over theirs for one case: throughput (above 1 = ours faster) and p50/p99 latency (below 1 = ours faster).</summary>
 internal sealed record MlflowCompareRatio(double RequestsPerSecond, double P50, double P99)
 {
-    public static MlflowCompareRatio Of(MlflowCompareSide ours, MlflowCompareSide theirs) =>
-        new(Divide(ours.RequestsPerSecond, theirs.RequestsPerSecond), Divide(ours.Latency.P50, theirs.Latency.P50), Divide(ours.Latency.P99, theirs.Latency.P99));
+    public static MlflowCompareRatio Of(double oursPerSecond, Summary ours, double theirsPerSecond, Summary theirs) =>
+        new(Divide(oursPerSecond, theirsPerSecond), Divide(ours.P50, theirs.P50), Divide(ours.P99, theirs.P99));
 
     /// <summary>a/b, NaN when either is unknown or b is zero (a ratio over nothing is no figure).</summary>
     public static double Divide(double a, double b) => double.IsFinite(a) && double.IsFinite(b) && b != 0 ? a / b : double.NaN;

@@ -55,7 +55,7 @@ internal sealed class MlflowLogMetricCommand : IBenchCommand
             foreach (var rate in rates)
             {
                 // Windows fixed before the run, judged by the window rules; p50/p99 over all requests of the kept windows.
-                var run = new LatencyRun("http", rate, await PlatformWindow.RunAsync(common, target.Measured, null, windows, async w =>
+                var run = new LatencyRun("http", rate, await common.Window.RunAsync(target.Measured, null, windows, async w =>
                 {
                     var log = new ErrorLog(abortAfter: int.MaxValue);
                     var loop = await OpenLoop.RunAsync(rate, duration, CallAsync, log);

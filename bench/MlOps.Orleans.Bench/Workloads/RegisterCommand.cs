@@ -130,7 +130,7 @@ internal sealed class RegisterCommand : IBenchCommand
                     var problem = Check(first, variant);
                     if (problem is not null) throw new InvalidOperationException($"registering {source} gave {problem}");
 
-                    var windowRun = await PlatformWindow.RunAsync(common, target.Measured, extraPid, windows, async _ =>
+                    var windowRun = await common.Window.RunAsync(target.Measured, extraPid, windows, async _ =>
                     {
                         var latencies = new List<double>(perWindow);
                         var found = new List<string>();
