@@ -21,7 +21,8 @@ internal sealed record Common(TargetSpec Target, ResultFile Results, QuietMachin
         var quiet = new QuietMachine(TimeSpan.FromSeconds(options.Double("wait-quiet", 0)), rules.MaxOtherCores);
         var window = new Window(quiet, rules);
         var round = options.String("round");
-        return new(TargetSpec.Read(options), new ResultFile(options.String("results", "bench-results.jsonl"), round), quiet, window);
+        var target = TargetSpec.Read(options);
+        return new(target, new ResultFile(options.String("results", "bench-results.jsonl"), round, target.ServerEnvironment), quiet, window);
     }
 
     /// <summary>" round=LABEL" for a result line when <c>--round</c> was given (bench/scripts/rounds.sh), else empty.</summary>
