@@ -16,6 +16,7 @@ internal sealed class CpuMeter
     private readonly TimeSpan _serverStart;
     private readonly SystemCpu _systemStart = SystemCpu.Read();
     private readonly double _databaseStart;
+    private readonly double _kernelThreadsStart = DatabaseCpu.KernelThreadSeconds();
 
     public CpuMeter(MeasuredProcesses measured)
     {
@@ -37,6 +38,7 @@ internal sealed class CpuMeter
         {
             StealPercent = SystemCpu.StealPercent(_systemStart, system),
             InterruptCores = interrupts,
+            KernelThreadCores = (DatabaseCpu.KernelThreadSeconds() - _kernelThreadsStart) / wall,
         };
     }
 

@@ -128,5 +128,7 @@ public sealed class PostgresCatalogDatabase : CatalogDatabase
 
     public override string ILike(string left, string right) => $"{left} ILIKE {right}";
 
+    public override string JoinInThisOrder => "JOIN";
+
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

@@ -110,5 +110,7 @@ public sealed class SqliteCatalogDatabase : CatalogDatabase
 
     public override string ILike(string left, string right) => $"lower({left}) LIKE lower({right})";
 
+    public override string JoinInThisOrder => "CROSS JOIN";
+
     public override ValueTask DisposeAsync() => _writer.DisposeAsync();
 }

@@ -85,6 +85,12 @@ public abstract class CatalogDatabase : IAsyncDisposable
     public abstract string ILike(string left, string right);
 
     /// <summary>
+    /// An inner join whose left table drives the loop: SQLite's CROSS JOIN pins the order (its planner cannot weigh a
+    /// LIMIT that ends an index walk early); PostgreSQL's planner costs the LIMIT itself, so a plain JOIN.
+    /// </summary>
+    public abstract string JoinInThisOrder { get; }
+
+    /// <summary>
     /// The settings that decide whether a commit survives a crash or a power loss, by name, as the backend reports them to
     /// the connections the catalog uses (null: the backend would not say). Judged at start by the silo.
     /// </summary>

@@ -21,50 +21,31 @@ public sealed partial class SqlTrackingStore
         var filters = SearchFilterParser.ParseRunFilter(query.Filter);
         var orders = query.OrderBy.Select(SearchFilterParser.ParseRunOrderBy).ToList();
 
-        var p = new SqlParameters();
-        var joins = new List<string>();
-        var keys = new List<SortKey>();
-        // A filter on the key a run is ordered by already requires that value: join it, filter the joined row, no NULLs.
-        var joined = new Dictionary<(EntityKind, string), string>();
-        foreach (var o in orders) keys.Add(RunSortKey(o, joins, joined, filters, p));
-        if (orders.Count == 0) keys.Add(new SortKey("r.start_time", true, SortType.Integer, NotNull: true));
-        keys.Add(new SortKey("r.run_id", false, SortType.Text, NotNull: true));
-
-        var where = new List<string> { $"r.workspace = {p.Add(Workspace)}" };
-        where.Add($"r.experiment_id IN ({string.Join(", ", query.ExperimentIds.Select(e => p.Add(ParseId(e))))})");
-        where.Add(LifecycleCondition("r.lifecycle_stage", query.ViewType));
-        foreach (var f in filters)
-        {
-            where.Add(joined.TryGetValue((f.Kind, f.Key), out var alias)
-                ? (f.Kind == EntityKind.Metric ? $"{alias}.value {Op(f.Comparator)} {p.Add(f.Value.Number)}" : Compare($"{alias}.value", f, p))
-                : RunFilterSql(f, p));
-        }
-        if (!string.IsNullOrEmpty(query.PageToken)) where.Add(Keyset.After(keys, Keyset.Decode(query.PageToken, keys), p));
-
-        var sortColumns = string.Join("", keys.Select((k, i) => $", {k.Expression} AS s{i}"));
-        var sql = $"SELECT {RunColumns}{sortColumns} FROM runs r {string.Join(" ", joins)} WHERE {string.Join(" AND ", where)} " +
-                  $"ORDER BY {Keyset.OrderBy(keys)} LIMIT {p.Add(limit + 1)}";
-
         await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
+        var segments = await RunSearchSegmentsAsync(c, query, orders, filters, ct).ConfigureAwait(false);
+        var keyTypes = RunSearchSql(query, filters, orders, segments[0], null, limit).Keys;
+        var last = string.IsNullOrEmpty(query.PageToken) ? null : Keyset.Decode(query.PageToken, keyTypes);
+        // A token whose leading metric is null was read from the missing segment: the present one is behind it.
+        if (last is not null && segments[0] == RunSegment.Present && last[0] is null) segments = [RunSegment.Missing];
+
         var infos = new List<RunInfo>();
         object?[]? lastValues = null;
-        await using (var command = c.Command(sql))
+        var hasMore = false;
+        foreach (var segment in segments)
         {
+            var (sql, p, keys) = RunSearchSql(query, filters, orders, segment, segment == segments[0] ? last : null, limit - infos.Count);
+            await using var command = c.Command(sql);
             p.ApplyTo(command);
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                if (infos.Count == limit) { infos.Add(null!); break; }
+                if (infos.Count == limit) { hasMore = true; break; }
                 infos.Add(ReadRunInfo(reader));
                 lastValues = keys.Select((k, i) => Keyset.Read(reader, 10 + i, k.Type)).ToArray();
             }
+            if (hasMore) break;
         }
-        string? next = null;
-        if (infos.Count > limit)
-        {
-            infos.RemoveAt(limit);
-            next = Keyset.Encode(lastValues!);
-        }
+        var next = hasMore ? Keyset.Encode(lastValues!) : null;
         var details = await LoadRunDetailsAsync(c, infos.Select(i => i.RunId).ToList(), ct).ConfigureAwait(false);
         // Search results come from the catalog, not the grains, so they carry no live sequence number.
         var runs = infos.Select(i => new RunSnapshot(i, details[i.RunId].Params, details[i.RunId].Tags, details[i.RunId].Latest, details[i.RunId].Inputs, 0)).ToList();
@@ -120,23 +101,6 @@ public sealed partial class SqlTrackingStore
         ViewType.DeletedOnly => $"{column} = {(int)LifecycleStage.Deleted}",
         _ => "1 = 1",
     };
-
-    private SortKey RunSortKey(OrderClause o, List<string> joins, Dictionary<(EntityKind, string), string> joined,
-        IReadOnlyList<FilterClause> filters, SqlParameters p)
-    {
-        var alias = "o" + joins.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var table = o.Kind switch { EntityKind.Metric => "latest_metrics", EntityKind.Param => "run_params", EntityKind.Tag => "run_tags", _ => null };
-        if (table is null)
-        {
-            var (expr, type) = RunAttribute(o.Key);
-            return new SortKey(expr, o.Descending, type, NotNull: expr != "r.end_time");
-        }
-        // Every comparator is false on a missing or NaN (NULL) value, so a filter on this key implies it is present.
-        var required = !joined.ContainsKey((o.Kind, o.Key)) && filters.Any(f => f.Kind == o.Kind && f.Key == o.Key);
-        joins.Add($"{(required ? "JOIN" : "LEFT JOIN")} {table} {alias} ON {alias}.run_id = r.run_id AND {alias}.key = {p.Add(o.Key)}");
-        if (required) joined[(o.Kind, o.Key)] = alias;
-        return new SortKey($"{alias}.value", o.Descending, o.Kind == EntityKind.Metric ? SortType.Real : SortType.Text, NotNull: required);
-    }
 
     private static (string Expression, SortType Type) RunAttribute(string key) => key switch
     {

@@ -8,8 +8,10 @@ namespace MlOps.Orleans.Catalog.Tracking;
 /// <summary>
 /// The tracking catalog (experiments, runs, metrics, run artifacts) over a <see cref="CatalogDatabase"/>; its parts are
 /// experiments and artifacts here, runs in <c>SqlTrackingStore.Runs.cs</c>, searches in <c>SqlTrackingStore.Search.cs</c>.
+/// <paramref name="indexWalkMinRuns"/> is where a metric-ordered run search switches plan (see
+/// <see cref="DefaultIndexWalkMinRuns"/>); tests lower it to check both plans on small experiments.
 /// </summary>
-public sealed partial class SqlTrackingStore(CatalogDatabase db) : ITrackingStore
+public sealed partial class SqlTrackingStore(CatalogDatabase db, int indexWalkMinRuns = SqlTrackingStore.DefaultIndexWalkMinRuns) : ITrackingStore
 {
     private const string Workspace = CatalogDatabase.Workspace;
 
@@ -17,6 +19,7 @@ public sealed partial class SqlTrackingStore(CatalogDatabase db) : ITrackingStor
         "e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time";
 
     private readonly CatalogDatabase _db = db;
+    private readonly int _indexWalkMinRuns = indexWalkMinRuns;
 
     public Task<bool> PingAsync(CancellationToken ct = default) => _db.PingAsync(ct);
 

@@ -55,6 +55,25 @@ public sealed class SystemCpuTests
     }
 
     [Fact]
+    public void Other_cores_leave_out_kernel_threads_and_never_go_negative()
+    {
+        var use = new CpuUse(ClientCores: 0.3, ServerCores: 0.6, DatabaseCores: 0, MachineCores: 1.5, IoWaitCores: 0.1) { InterruptCores = 0.1, KernelThreadCores = 0.35 };
+        Assert.Equal(0.15, use.OtherCores!.Value, 9);
+        Assert.Equal(0.35, use.ToJson()["kernel_thread_cores"]!.GetValue<double>(), 9);
+        Assert.Equal(0, (use with { KernelThreadCores = 0.9 }).OtherCores!.Value, 9);
+    }
+
+    [SkippableFact]
+    public void Kernel_thread_time_is_read_from_proc_and_only_grows()
+    {
+        Skip.IfNot(Directory.Exists("/proc/2"), "no /proc with kthreadd here");
+        var first = DatabaseCpu.KernelThreadSeconds();
+        var second = DatabaseCpu.KernelThreadSeconds();
+        Assert.True(first > 0, "kthreadd's children have run since boot");
+        Assert.True(second >= first);
+    }
+
+    [Fact]
     public void Older_kernels_without_a_steal_field_read_as_no_steal()
     {
         var cpu = SystemCpu.Parse("cpu 10 0 5 100 1");
