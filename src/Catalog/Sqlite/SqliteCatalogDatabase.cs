@@ -13,12 +13,10 @@ namespace MlOps.Orleans.Catalog.Sqlite;
 /// </summary>
 public sealed class SqliteCatalogDatabase : CatalogDatabase
 {
-    private readonly string _connectionString;
     private readonly SqliteWriter _writer;
 
-    private SqliteCatalogDatabase(string connectionString, SqliteWriter writer)
+    private SqliteCatalogDatabase(SqliteWriter writer)
     {
-        _connectionString = connectionString;
         _writer = writer;
     }
 
@@ -28,7 +26,7 @@ public sealed class SqliteCatalogDatabase : CatalogDatabase
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var cs = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
         var writer = await SqliteWriter.StartAsync(cs, ct).ConfigureAwait(false);
-        var database = new SqliteCatalogDatabase(cs, writer);
+        var database = new SqliteCatalogDatabase(writer);
         await database.MigrateAsync(ct).ConfigureAwait(false);
         return database;
     }
@@ -54,13 +52,8 @@ public sealed class SqliteCatalogDatabase : CatalogDatabase
 
     public override string Backend => SqliteWriter.BackendName;
 
-    protected override async Task<DbConnection> OpenReadCoreAsync(CancellationToken ct)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(ct).ConfigureAwait(false);
-        await SqliteWriter.ConfigureAsync(connection, ct).ConfigureAwait(false);
-        return connection;
-    }
+    protected override async Task<DbConnection> OpenReadCoreAsync(CancellationToken ct) =>
+        await _writer.OpenReadAsync(ct).ConfigureAwait(false);
 
     protected override Task<T> WriteCoreAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct) =>
         _writer.EnqueueAsync(work, ct);
