@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using MlOps.Orleans.Bench.Hosting;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Bench;
 
+[Trait("Category", Category.Process)]
 public sealed class ProcessTreeCpuTests
 {
     /// <summary>

@@ -1,7 +1,9 @@
 using MlOps.Orleans.Catalog.Sqlite;
+using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Catalog;
 
+[Trait("Category", Category.Unit)]
 public sealed class SqliteReadGateTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
