@@ -23,8 +23,8 @@ internal sealed class ProcessTreeCpu
         _startSeconds = Seconds(root);
     }
 
-    /// <summary>Average busy cores of the tree since construction.</summary>
-    public double Stop() => (Seconds(_root) - _startSeconds) / Stopwatch.GetElapsedTime(_started).TotalSeconds;
+    /// <summary>Average busy cores of the tree since construction; 0 when the root itself ended (nothing left to charge).</summary>
+    public double Stop() => Math.Max(0, Seconds(_root) - _startSeconds) / Stopwatch.GetElapsedTime(_started).TotalSeconds;
 
     /// <summary>utime + stime of the root and every process descending from it, with the times of their waited-for children, in seconds.</summary>
     public static double Seconds(int root)

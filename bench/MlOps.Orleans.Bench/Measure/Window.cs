@@ -48,11 +48,12 @@ internal sealed class Window(QuietMachine quiet, WindowRules rules)
     {
         await quiet.WaitAsync(measured, ct);
         var meter = new CpuMeter(measured);
-        var extra = new ProcessCpu(extraPid);
+        // A tree, like every process the bench charges: Azurite's workers and any child that ended in the window count.
+        var extra = extraPid is { } pid ? new ProcessTreeCpu(pid) : null;
         var started = Stopwatch.GetTimestamp();
         var result = await measure();
         var cpu = meter.Stop();
-        var extraCores = extra.Stop();
+        double? extraCores = extra is null ? null : Math.Round(extra.Stop(), 2);
         var elapsed = Stopwatch.GetElapsedTime(started);
         // With the server's process unknown (--target without --server-pid) everything but this driver counts as others:
         // strict on purpose, a run that cannot tell its server from a neighbour is not judged kindly.
