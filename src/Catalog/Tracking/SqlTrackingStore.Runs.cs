@@ -92,7 +92,10 @@ public sealed partial class SqlTrackingStore
                 : await _db.InsertMetricsAsync(c, tx, w.RunId, w.Metrics, token).ConfigureAwait(false);
             foreach (var m in w.LatestUpserts)
             {
-                await c.ExecAsync(tx, "INSERT INTO latest_metrics (workspace, run_id, key, value, value_bits, step, timestamp) VALUES (@w, @r, @k, @v, @b, @s, @t) " +
+                // The experiment is read from the run's row (written before, or earlier in this transaction) so the
+                // experiment-scoped metric index never depends on what a caller passed.
+                await c.ExecAsync(tx, "INSERT INTO latest_metrics (workspace, run_id, experiment_id, key, value, value_bits, step, timestamp) " +
+                    "VALUES (@w, @r, (SELECT experiment_id FROM runs WHERE run_id = @r), @k, @v, @b, @s, @t) " +
                     "ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, value_bits = excluded.value_bits, step = excluded.step, timestamp = excluded.timestamp",
                     token, ("@w", Workspace), ("@r", w.RunId), ("@k", m.Key), ("@v", SearchableValue(m.Value)),
                     ("@b", BitConverter.DoubleToInt64Bits(m.Value)), ("@s", m.Step), ("@t", m.Timestamp)).ConfigureAwait(false);
