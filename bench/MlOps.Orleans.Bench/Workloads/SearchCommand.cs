@@ -18,7 +18,8 @@ namespace MlOps.Orleans.Bench.Workloads;
 /// with a brute force over the values the driver seeded; one wrong answer fails the run. A third, optional phase
 /// (<c>reference</c>) sends MLflow's reference search, every run of a <c>--small-runs</c> experiment unfiltered, to set
 /// beside MLflow's figure for it. A fourth (<c>small</c>, issue 16) sends the same random queries to that small experiment while
-/// the big one sits beside it: its time must not depend on what the neighbours hold.
+/// the big one sits beside it: its time must not depend on what the neighbours hold. A fifth (<c>idle</c>, issue 16) sends
+/// nothing and records the server's CPU in each window: every seeded run published metrics, and an idle silo must stay idle.
 /// </summary>
 internal sealed class SearchCommand : IBenchCommand
 {
@@ -31,14 +32,14 @@ internal sealed class SearchCommand : IBenchCommand
     /// <summary>MLflow 2.22's time for its reference search (shared/reference/mlflow-rest.md), the reference phase's comparison.</summary>
     private const double MlflowReferenceMs = 852;
 
-    private static readonly string[] PhaseNames = ["quiet", "ingest", "reference", "small"];
+    private static readonly string[] PhaseNames = ["quiet", "ingest", "reference", "small", "idle"];
 
     public string Name => "search";
 
     public string Usage =>
         "[--runs 100000] [--seed-concurrency 32] [--experiment ID (reuse a seeded one)] [--queries 50] [--query-seed 1] [--max-results 100] " +
         "[--rate 10] [--duration 10] [--windows 3] [--warmup 3] [--drivers dotnet,raw] [--floor-duration 10] [--floor-windows 1] " +
-        "[--phases quiet,ingest[,reference][,small]] [--ingest-rate 20] [--ingest-runs 8] [--ingest-batch 1000] [--small-runs 1000] [--reference-rate 5]";
+        "[--phases quiet,ingest[,reference][,small][,idle]] [--ingest-rate 20] [--ingest-runs 8] [--ingest-batch 1000] [--small-runs 1000] [--reference-rate 5]";
 
     public async Task RunAsync(Options options, CancellationToken ct)
     {
@@ -150,6 +151,11 @@ internal sealed class SearchCommand : IBenchCommand
 
             foreach (var phase in phases)
             {
+                if (phase == "idle")
+                {
+                    figures[phase] = await IdleAsync(common, target, seeded.Count, duration, windows, ct);
+                    continue;
+                }
                 var workload = workloads[phase];
                 var phaseRate = phase == "reference" ? referenceRate : rate;
                 // The ingest load runs through the phase's floor and windows alike, so the floor says what any call pays under it.
@@ -198,6 +204,29 @@ internal sealed class SearchCommand : IBenchCommand
             figures);
         // Written first so the failing run's figures and its first wrong answer are on file; then the run fails.
         if (answers.Wrong > 0) throw new InvalidOperationException($"{answers.Wrong} of {answers.Checked} search answers differ from the brute force; first: {answers.First}");
+    }
+
+    /// <summary>Issue 16's idle target: a silo that holds <c>--runs</c> runs which all published metrics, with no requests.</summary>
+    private const double IdleTargetCores = 0.05;
+
+    private static async Task<JsonObject> IdleAsync(Common common, BenchTarget target, int runs, TimeSpan duration, int windows, CancellationToken ct)
+    {
+        var run = await common.Window.RunAsync(target, windows, async _ =>
+        {
+            await Task.Delay(duration, ct);
+            return 0;
+        }, ct);
+        var kept = run.Windows.Where(w => w.Verdict.Kept).Select(w => w.Cpu.ServerCores ?? double.NaN).ToList();
+        var median = kept.Count == 0 || run.Void ? double.NaN : Stats.Median(kept);
+        var check = new TargetCheck("idle server (issue 16)", median, IdleTargetCores, "cores");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"search backend={target.Backend} phase=idle {runs:N0} runs seeded, no requests, {windows} x {duration.TotalSeconds:0} s{common.RoundTag}: " +
+            $"server cores per window [{string.Join(' ', run.Windows.Select(w => $"{w.Cpu.ServerCores:0.000}{(w.Verdict.Kept ? "k" : "d")}"))}], median kept {median:0.000}; " +
+            $"{run.Describe()}; target {check}"));
+        var json = run.ToJson(_ => new JsonObject());
+        json["server_cores_median"] = double.IsFinite(median) ? Math.Round(median, 3) : null;
+        json["targets"] = new JsonArray(check.ToJson());
+        return json;
     }
 
     private static List<string> Ids(SearchRunsResponse response) => response.Runs.Select(r => r.Info.RunId).ToList();

@@ -36,6 +36,9 @@ internal sealed class LiveStream<T> : IAsyncDisposable
         return live;
     }
 
+    /// <summary>Queues a notification that did not come from the stream (a caller's own catch-up marker).</summary>
+    public void Offer(T e) => _pending.Writer.TryWrite(e);
+
     public async ValueTask DisposeAsync()
     {
         if (_handle is not null) await _handle.UnsubscribeAsync();

@@ -9,11 +9,16 @@ namespace MlOps.Orleans.Gateway.Tracking;
 /// <summary>
 /// Live metric subscriptions. Subscribe to the run's stream first, then replay stored points after the cursor, then
 /// forward live points; the run's sequence numbers remove overlap, and any gap (a dropped or lost notification) is
-/// filled from the catalog, so a subscriber never misses a stored point.
+/// filled from the catalog, so a subscriber never misses a stored point. A run publishes only while a subscriber holds a
+/// watch lease on it: the lease is taken after subscribing and before the replay, and renewed while the call lasts; each
+/// renewal reports the run's last sequence into the live queue, so points stored while no lease was held (the run was
+/// reactivated elsewhere) are read from the catalog within one renewal period.
 /// </summary>
 internal sealed class MetricSubscriptions(IClusterClient client)
 {
     private const int ReplayPage = 5000;
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(10);
 
     public async Task StreamAsync(Wire.SubscribeRunMetricsRequest request, IServerStreamWriter<Wire.MetricEvent> writer, CancellationToken ct)
     {
@@ -21,6 +26,47 @@ internal sealed class MetricSubscriptions(IClusterClient client)
         await run.Get(); // NOT_FOUND before anything is subscribed
         var filter = new PointFilter(request);
         await using var live = await LiveStream<MetricBatchEvent>.OpenAsync(client, StreamNames.RunMetrics, request.RunId);
+        var watcher = Guid.NewGuid();
+        await run.Watch(watcher, Lease);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var renewals = RenewAsync(run, watcher, live, stop.Token);
+        try
+        {
+            await ForwardAsync(run, request, filter, live, writer, ct);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await renewals;
+            // Not awaited, and best effort: a closing call never waits on a silo, and a lease not ended here ends by itself.
+            _ = run.Unwatch(watcher).ContinueWith(t => _ = t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private static async Task RenewAsync(IRunGrain run, Guid watcher, LiveStream<MetricBatchEvent> live, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(RenewEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                try
+                {
+                    live.Offer(new MetricBatchEvent(run.GetPrimaryKeyString(), [], await run.Watch(watcher, Lease)));
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // A failed renewal (silo restarting) is retried at the next tick, well inside the lease.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    private static async Task ForwardAsync(IRunGrain run, Wire.SubscribeRunMetricsRequest request, PointFilter filter,
+        LiveStream<MetricBatchEvent> live, IServerStreamWriter<Wire.MetricEvent> writer, CancellationToken ct)
+    {
         var cursor = await ReplayAsync(run, request.AfterSequence, long.MaxValue, filter, writer, ct);
         await foreach (var batch in live.Reader.ReadAllAsync(ct))
         {

@@ -18,6 +18,14 @@ public interface IRunGrain : IGrainWithStringKey
     [Alias("GetMetricHistory")] Task<MetricHistoryPage> GetMetricHistory(MetricHistoryQuery query);
     /// <summary>Stored points with a sequence above <paramref name="afterSequence"/>, oldest first, at most <paramref name="limit"/>.</summary>
     [Alias("ReadSince")] Task<IReadOnlyList<SequencedMetric>> ReadSince(long afterSequence, int limit);
+    /// <summary>
+    /// Registers or renews a live subscriber for <paramref name="lease"/>: the run publishes its points on its metrics
+    /// stream only while some lease is held, so runs nobody watches cost the stream agents nothing. Returns the run's last
+    /// sequence, so a renewing subscriber sees what it missed while no lease was held (after a deactivation).
+    /// </summary>
+    [Alias("Watch")] Task<long> Watch(Guid watcher, TimeSpan lease);
+    /// <summary>Ends a subscriber's lease at once (it would otherwise end when not renewed).</summary>
+    [Alias("Unwatch")] Task Unwatch(Guid watcher);
     /// <summary>The run's key prefix in the artifact store: <c>&lt;experimentId&gt;/&lt;runId&gt;/artifacts</c>.</summary>
     [Alias("GetArtifactRoot")] Task<string> GetArtifactRoot();
     /// <summary>Records (or replaces) a stored artifact's size and digest; the run must be active.</summary>

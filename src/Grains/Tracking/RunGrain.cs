@@ -16,6 +16,12 @@ public sealed class RunGrain(ITrackingStore store, ILocalSiloDetails silo) : Gra
     private RunState? _state;
     private IAsyncStream<MetricBatchEvent>? _metricStream;
 
+    /// <summary>Live subscribers' lease ends (Environment.TickCount64); publishing happens only while one is current.</summary>
+    private readonly Dictionary<Guid, long> _watchers = [];
+
+    /// <summary>The longest lease a subscriber may ask for: a gateway that died stops costing publishes within it.</summary>
+    private static readonly TimeSpan MaxLease = TimeSpan.FromMinutes(5);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
         _state = await store.LoadRunAsync(RunId, cancellationToken);
 
@@ -176,6 +182,23 @@ public sealed class RunGrain(ITrackingStore store, ILocalSiloDetails silo) : Gra
         return MetricHistory.ReadAsync(store, RunId, query);
     }
 
+    public Task<long> Watch(Guid watcher, TimeSpan lease)
+    {
+        var state = Current;
+        if (lease <= TimeSpan.Zero || lease > MaxLease)
+            throw MlopsException.Invalid("lease", $"a watch lease must be more than 0 and at most {MaxLease.TotalSeconds:0} s; got {lease.TotalSeconds} s");
+        _watchers[watcher] = Environment.TickCount64 + (long)lease.TotalMilliseconds;
+        // A watched run stays active through the lease, so its leases (kept in memory) are not lost to idle collection.
+        DelayDeactivation(lease);
+        return Task.FromResult(state.LastSequence);
+    }
+
+    public Task Unwatch(Guid watcher)
+    {
+        _watchers.Remove(watcher);
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<SequencedMetric>> ReadSince(long afterSequence, int limit)
     {
         _ = Current;
@@ -273,13 +296,28 @@ public sealed class RunGrain(ITrackingStore store, ILocalSiloDetails silo) : Gra
     // Batches above this many points are announced by their sequence range only (see MetricBatchEvent).
     private const int InlinePointsLimit = 100;
 
+    /// <summary>
+    /// Publishes stored points while a subscriber holds a lease. A run nobody watches publishes nothing: every stream that
+    /// published stays in each pulling agent's cache for the inactivity period (30 min), and the agents scan that cache on
+    /// every 10 ms poll, so 100,000 once-published runs kept an idle silo at 0.4–0.6 core. Subscribers miss nothing: they
+    /// take a lease before replaying from the catalog, and fill any later gap from it.
+    /// </summary>
     private Task PublishMetrics(IReadOnlyList<SequencedMetric> stored)
     {
-        if (stored.Count == 0) return Task.CompletedTask;
+        if (stored.Count == 0 || !Watched()) return Task.CompletedTask;
         _metricStream ??= this.GetStreamProvider(StreamNames.Provider).GetStream<MetricBatchEvent>(StreamId.Create(StreamNames.RunMetrics, RunId));
         return _metricStream.OnNextAsync(stored.Count <= InlinePointsLimit
             ? new MetricBatchEvent(RunId, stored, stored[^1].Sequence)
             : new MetricBatchEvent(RunId, [], stored[^1].Sequence));
+    }
+
+    private bool Watched()
+    {
+        if (_watchers.Count == 0) return false;
+        var now = Environment.TickCount64;
+        foreach (var (watcher, end) in _watchers)
+            if (end <= now) _watchers.Remove(watcher);
+        return _watchers.Count > 0;
     }
 
     private Task PublishStatus()

@@ -74,6 +74,7 @@ public sealed class RunGrainClusterTests(TrackingClusterFixture fixture) : IClas
                 received.AddOrUpdate(e.RunId, e.Points.Count, (_, n) => n + e.Points.Count);
                 return Task.CompletedTask;
             }));
+            await run.Watch(Guid.NewGuid(), TimeSpan.FromMinutes(1)); // a run publishes only while watched
         }
         try
         {
@@ -85,6 +86,45 @@ public sealed class RunGrainClusterTests(TrackingClusterFixture fixture) : IClas
         finally
         {
             foreach (var h in handles) await h.UnsubscribeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_run_publishes_its_points_only_while_a_watch_lease_is_held()
+    {
+        var run = await NewRun(await NewExperiment());
+        var stream = fixture.Cluster.Client.GetStreamProvider(StreamNames.Provider)
+            .GetStream<MetricBatchEvent>(StreamId.Create(StreamNames.RunMetrics, run.GetPrimaryKeyString()));
+        var received = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        var handle = await stream.SubscribeAsync((e, _) =>
+        {
+            foreach (var p in e.Points) received.Enqueue(p.Sequence);
+            return Task.CompletedTask;
+        });
+        try
+        {
+            var watcher = Guid.NewGuid();
+            await run.LogMetric(new MetricPoint("m", 1, 1, 1)); // sequence 1: nobody watches
+            Assert.Equal(1, await run.Watch(watcher, TimeSpan.FromMinutes(1)));
+            await run.LogMetric(new MetricPoint("m", 2, 1, 2)); // 2: watched
+            // One stream keeps its order: once 2 has arrived, 1 would have arrived before it had it been published.
+            await Infrastructure.Rpc.Eventually(() => Task.FromResult(received.Contains(2)), "the watched point");
+            await run.Unwatch(watcher);
+            await run.LogMetric(new MetricPoint("m", 3, 1, 3)); // 3: the lease ended
+            await run.Watch(Guid.NewGuid(), TimeSpan.FromMinutes(1));
+            await run.LogMetric(new MetricPoint("m", 4, 1, 4)); // 4: watched again
+            await Infrastructure.Rpc.Eventually(() => Task.FromResult(received.Contains(4)), "the point after the second watch");
+            Assert.Equal([2L, 4L], received.ToArray());
+
+            var error = await Assert.ThrowsAsync<MlopsException>(() => run.Watch(Guid.NewGuid(), TimeSpan.FromHours(1)));
+            Assert.Equal(ErrorCode.InvalidArgument, error.Code);
+            Assert.Contains("lease", error.Message);
+            var missing = await Assert.ThrowsAsync<MlopsException>(() => Grains.GetGrain<IRunGrain>(Guid.NewGuid().ToString("N")).Watch(Guid.NewGuid(), TimeSpan.FromMinutes(1)));
+            Assert.Equal(ErrorCode.NotFound, missing.Code);
+        }
+        finally
+        {
+            await handle.UnsubscribeAsync();
         }
     }
 
