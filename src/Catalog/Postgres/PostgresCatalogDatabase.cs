@@ -19,15 +19,28 @@ public sealed class PostgresCatalogDatabase : CatalogDatabase
     public const string FsyncSetting = "fsync";
     public const string SynchronousCommitSetting = "synchronous_commit";
     private static readonly string[] DurabilitySettings = [FsyncSetting, SynchronousCommitSetting];
+    /// <summary>Writers committing at once: a group's statements run one after another on one connection, so a second lane
+    /// keeps a long write (a 1,000-point batch) from holding every short one behind it; more lanes would split groups.</summary>
+    public const int DefaultWriteLanes = 2;
+    private const int MaxGroup = 256;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly WriteQueue _writes;
 
-    private PostgresCatalogDatabase(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+    private PostgresCatalogDatabase(NpgsqlDataSource dataSource, int writeLanes)
+    {
+        _dataSource = dataSource;
+        _writes = new WriteQueue(writeLanes, MaxGroup, CommitGroupAsync);
+    }
 
     /// <summary>Connects and applies pending migrations (serialized across silos by an advisory lock).</summary>
-    public static async Task<PostgresCatalogDatabase> OpenAsync(string connectionString, CancellationToken ct = default)
+    public static Task<PostgresCatalogDatabase> OpenAsync(string connectionString, CancellationToken ct = default) =>
+        OpenAsync(connectionString, DefaultWriteLanes, ct);
+
+    /// <summary>As <see cref="OpenAsync(string, CancellationToken)"/>, with <paramref name="writeLanes"/> concurrent group commits.</summary>
+    public static async Task<PostgresCatalogDatabase> OpenAsync(string connectionString, int writeLanes, CancellationToken ct = default)
     {
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        var database = new PostgresCatalogDatabase(dataSource);
+        var database = new PostgresCatalogDatabase(dataSource, writeLanes);
         await database.MigrateAsync(ct).ConfigureAwait(false);
         return database;
     }
@@ -58,15 +71,53 @@ public sealed class PostgresCatalogDatabase : CatalogDatabase
     protected override async Task<DbConnection> OpenReadCoreAsync(CancellationToken ct) =>
         await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
 
-    protected override async Task<T> WriteCoreAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct)
+    protected override Task<T> WriteCoreAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct) =>
+        _writes.EnqueueAsync(work, ct);
+
+    /// <summary>
+    /// Commits a group of writes in one transaction (see <see cref="WriteQueue"/>). Grouping holds row locks longer and
+    /// over more rows, so two groups (two lanes, or two silos) can deadlock where their writes alone would not: a group
+    /// PostgreSQL aborts as a deadlock or a serialization failure is run again one write per transaction.
+    /// </summary>
+    private async Task CommitGroupAsync(List<QueuedWrite> group)
     {
-        await using var c = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var result = await work(c, tx, ct).ConfigureAwait(false);
+        try
+        {
+            await CommitAsync(group).ConfigureAwait(false);
+            foreach (var item in group) item.Complete();
+        }
+        catch (PostgresException e) when (group.Count > 1 && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+        {
+            foreach (var item in group)
+            {
+                item.Reset();
+                try
+                {
+                    await CommitAsync([item]).ConfigureAwait(false);
+                    item.Complete();
+                }
+                catch (Exception alone) { item.Fail(alone); }
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var item in group) item.Fail(e);
+        }
+    }
+
+    /// <summary>One transaction for the group; throws when it did not commit (nothing of it is stored then).</summary>
+    private async Task CommitAsync(List<QueuedWrite> group)
+    {
+        await using var c = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync().ConfigureAwait(false);
+        if (!await WriteQueue.RunGroupAsync(group, c, tx).ConfigureAwait(false))
+        {
+            await tx.RollbackAsync().ConfigureAwait(false);
+            return;
+        }
         var start = Stages.Start(Stages.Commit);
-        await tx.CommitAsync(ct).ConfigureAwait(false);
+        await tx.CommitAsync().ConfigureAwait(false);
         if (start != 0) Stages.Commit.Record(Stages.ElapsedMs(start), new KeyValuePair<string, object?>("backend", Backend));
-        return result;
     }
 
     // One statement for the whole batch: arrays in, the sequence numbers actually inserted out.
@@ -130,5 +181,9 @@ public sealed class PostgresCatalogDatabase : CatalogDatabase
 
     public override string JoinInThisOrder => "JOIN";
 
-    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await _writes.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 }

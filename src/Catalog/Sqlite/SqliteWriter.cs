@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using MlOps.Orleans.Catalog.Storage;
 using MlOps.Orleans.Contracts.Telemetry;
@@ -19,7 +18,6 @@ internal sealed class SqliteWriter : IAsyncDisposable
     public const string SynchronousSetting = "synchronous";
     private const int MaxGroup = 512;
     private readonly SqliteConnection _connection;
-    private readonly Channel<IWorkItem> _queue = Channel.CreateUnbounded<IWorkItem>(new UnboundedChannelOptions { SingleReader = true });
     private static readonly TimeSpan DefaultCheckpointPeriod = TimeSpan.FromSeconds(1);
 
     /// <summary>WAL frames (4 KiB pages: 64 MiB) past which a checkpoint holds new readers back and empties the WAL.</summary>
@@ -29,7 +27,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private const int OptimizeEveryTicks = 5;
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromMilliseconds(100);
     private readonly SqliteReadGate _readers = new();
-    private readonly Task _loop;
+    private readonly WriteQueue _queue;
     private readonly Task _checkpoints;
     private readonly CancellationTokenSource _stop = new();
 
@@ -38,7 +36,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
         _connection = connection;
         _maxWalFrames = maxWalFrames;
         _checkpointPeriod = checkpointPeriod;
-        _loop = Task.Run(RunAsync);
+        // One lane: SQLite has one writer, and the single connection is this class's.
+        _queue = new WriteQueue(1, MaxGroup, CommitGroupAsync);
         _checkpoints = Task.Run(CheckpointAsync);
     }
 
@@ -102,47 +101,24 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 
-    public Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct)
-    {
-        var item = new WorkItem<T>(work, ct);
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(item), this);
-        return item.Completion.Task;
-    }
+    public Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct) =>
+        _queue.EnqueueAsync(work, ct);
 
-    private async Task RunAsync()
-    {
-        var group = new List<IWorkItem>(MaxGroup);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            group.Clear();
-            while (group.Count < MaxGroup && _queue.Reader.TryRead(out var item))
-                if (!item.IsCancelled) group.Add(item);
-            if (group.Count == 0) continue;
-            await CommitGroupAsync(group).ConfigureAwait(false);
-        }
-    }
-
-    private async Task CommitGroupAsync(List<IWorkItem> group)
+    private async Task CommitGroupAsync(List<QueuedWrite> group)
     {
         DbTransaction? tx = null;
         try
         {
             // Not deferred: take the write lock up front rather than fail on upgrade.
             tx = _connection.BeginTransaction(deferred: false);
-            foreach (var item in group)
+            if (await WriteQueue.RunGroupAsync(group, _connection, tx).ConfigureAwait(false))
             {
-                await tx.SaveAsync("w").ConfigureAwait(false);
-                if (await item.RunAsync(_connection, tx).ConfigureAwait(false)) await tx.ReleaseAsync("w").ConfigureAwait(false);
-                else
-                {
-                    await tx.RollbackAsync("w").ConfigureAwait(false);
-                    await tx.ReleaseAsync("w").ConfigureAwait(false);
-                }
+                // The group's one fsync: what every write of the group waited for.
+                var start = Stages.Start(Stages.Commit);
+                await tx.CommitAsync().ConfigureAwait(false);
+                if (start != 0) Stages.Commit.Record(Stages.ElapsedMs(start), new KeyValuePair<string, object?>("backend", BackendName));
             }
-            // The group's one fsync: what every write of the group waited for.
-            var start = Stages.Start(Stages.Commit);
-            await tx.CommitAsync().ConfigureAwait(false);
-            if (start != 0) Stages.Commit.Record(Stages.ElapsedMs(start), new KeyValuePair<string, object?>("backend", BackendName));
+            else await tx.RollbackAsync().ConfigureAwait(false);
             foreach (var item in group) item.Complete();
         }
         catch (Exception e)
@@ -220,61 +196,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        await _queue.DisposeAsync().ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         await _checkpoints.ConfigureAwait(false);
         _stop.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private interface IWorkItem
-    {
-        bool IsCancelled { get; }
-        /// <summary>Runs the work; false when it failed (its failure is kept and reported at completion).</summary>
-        Task<bool> RunAsync(SqliteConnection connection, DbTransaction transaction);
-        void Complete();
-        void Fail(Exception exception);
-    }
-
-    private sealed class WorkItem<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct) : IWorkItem
-    {
-        private T? _result;
-        private Exception? _failure;
-
-        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public bool IsCancelled
-        {
-            get
-            {
-                if (!ct.IsCancellationRequested) return false;
-                Completion.TrySetCanceled(ct);
-                return true;
-            }
-        }
-
-        public async Task<bool> RunAsync(SqliteConnection connection, DbTransaction transaction)
-        {
-            try
-            {
-                _result = await work(connection, transaction, CancellationToken.None).ConfigureAwait(false);
-                return true;
-            }
-            catch (Exception e)
-            {
-                _failure = e;
-                return false;
-            }
-        }
-
-        // A write that failed inside a committed group reports its own failure; the others their results.
-        public void Complete()
-        {
-            if (_failure is not null) Completion.TrySetException(_failure);
-            else Completion.TrySetResult(_result!);
-        }
-
-        public void Fail(Exception exception) => Completion.TrySetException(_failure ?? exception);
     }
 }
