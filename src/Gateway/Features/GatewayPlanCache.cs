@@ -14,7 +14,7 @@ internal sealed record GatewayPlan(OnlinePlan Plan, IReadOnlyList<OnlineKeySpace
 /// requests, which keep their plan meanwhile: an apply reaches this gateway within one period and one call, as it reaches a silo
 /// within one period. A refusal is not cached.
 /// </summary>
-internal sealed class GatewayPlanCache(IClusterClient client, ILogger<GatewayPlanCache> logger)
+internal sealed class GatewayPlanCache(Func<IOnlinePlanGrain> grain, ILogger<GatewayPlanCache> logger)
 {
     private const int MaxEntries = 10_000;
     // The feature definitions' workspace, as the registry's key: one today.
@@ -25,7 +25,12 @@ internal sealed class GatewayPlanCache(IClusterClient client, ILogger<GatewayPla
     private long _nextCheck;
     private int _checking;
 
-    private IOnlinePlanGrain Grain => client.GetGrain<IOnlinePlanGrain>(Workspace);
+    /// <summary>The gateway's cache; the other constructor takes any plan grain (tests).</summary>
+    public GatewayPlanCache(IClusterClient client, ILogger<GatewayPlanCache> logger) : this(() => client.GetGrain<IOnlinePlanGrain>(Workspace), logger)
+    {
+    }
+
+    private IOnlinePlanGrain Grain => grain();
 
     /// <summary>The newest revision this gateway knows of; plans resolved at an older one are resolved again.</summary>
     public long Revision => Volatile.Read(ref _revision);

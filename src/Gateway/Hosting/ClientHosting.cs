@@ -16,7 +16,7 @@ public static class ClientHosting
         builder.AddMlopsArtifacts(options);
         builder.MlopsSettings().Register(builder.Services);
         // Online reads call the shard grains from here; only the plans come from a silo.
-        builder.Services.AddSingleton<GatewayPlanCache>();
+        builder.Services.AddSingleton(sp => new GatewayPlanCache(sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<ILogger<GatewayPlanCache>>()));
         builder.Services.AddSingleton<IOnlineFeatureReader, GatewayOnlineReader>();
         builder.UseOrleansClient(client => client.UseMlopsClustering(options));
         // The gateway lists silos from the membership table, so make sure it exists even when the gateway starts first.
