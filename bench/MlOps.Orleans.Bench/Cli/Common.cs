@@ -8,7 +8,7 @@ namespace MlOps.Orleans.Bench.Cli;
 internal sealed record Common(TargetSpec Target, ResultFile Results, QuietMachine Quiet, Window Window)
 {
     public const string Usage =
-        "[--target http://127.0.0.1:P [--server-pid PID] [--postmaster-pid PID]\n" +
+        "[--target http://127.0.0.1:P [--server-pid PID[,PID...]] [--postmaster-pid PID]\n" +
         "        | --backend sqlite|postgres [--postgres CS] [--silo-dll PATH] [--perf-map] [--server-env \"NAME=VALUE;...\"]]\n" +
         "        [--results FILE] [--round LABEL] [--wait-quiet SECONDS] [--max-other 0.1] [--max-steal 2]";
 

@@ -16,14 +16,14 @@ internal sealed class PlatformTarget : IAsyncDisposable
     private readonly PostgresScratch? _scratch;
 
     private PlatformTarget(Uri grpc, Uri? http, string backend, string artifacts, Process? process, int? postmaster, ServerProcess? server,
-        PostgresScratch? scratch)
+        PostgresScratch? scratch, IReadOnlyList<Process>? alsoServer = null)
     {
         Grpc = grpc;
         Http = http;
         Backend = backend;
         Artifacts = artifacts;
         Process = process;
-        Measured = new MeasuredProcesses(process, postmaster);
+        Measured = new MeasuredProcesses(process, postmaster, alsoServer);
         _server = server;
         _scratch = scratch;
     }
@@ -47,8 +47,9 @@ internal sealed class PlatformTarget : IAsyncDisposable
         if (spec.Target is not null)
         {
             if (http is not null && !Uri.TryCreate(http, UriKind.Absolute, out _)) throw new UsageException($"--http '{http}' is not a URL");
+            var (process, alsoServer) = spec.ServerProcesses();
             return new PlatformTarget(new Uri(spec.Target), http is null ? null : new Uri(http), spec.Backend, "external",
-                spec.ServerPid > 0 ? Process.GetProcessById(spec.ServerPid) : null, spec.PostmasterPid > 0 ? spec.PostmasterPid : null, null, null);
+                process, spec.PostmasterPid > 0 ? spec.PostmasterPid : null, null, null, alsoServer);
         }
         var environment = new Dictionary<string, string>(spec.ServerEnvironment, StringComparer.Ordinal);
         foreach (var (name, value) in store?.ServerEnvironment ?? new Dictionary<string, string>()) environment[name] = value;

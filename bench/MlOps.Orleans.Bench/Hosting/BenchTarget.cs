@@ -12,12 +12,13 @@ internal sealed class BenchTarget : IAsyncDisposable
     private readonly ServerProcess? _server;
     private readonly PostgresScratch? _scratch;
 
-    private BenchTarget(Uri grpc, string backend, Process? process, int? postmaster, ServerProcess? server, PostgresScratch? scratch)
+    private BenchTarget(Uri grpc, string backend, Process? process, int? postmaster, ServerProcess? server, PostgresScratch? scratch,
+        IReadOnlyList<Process>? alsoServer = null)
     {
         Grpc = grpc;
         Backend = backend;
         Process = process;
-        Measured = new MeasuredProcesses(process, postmaster);
+        Measured = new MeasuredProcesses(process, postmaster, alsoServer);
         _server = server;
         _scratch = scratch;
     }
@@ -34,8 +35,10 @@ internal sealed class BenchTarget : IAsyncDisposable
     public static async Task<BenchTarget> OpenAsync(TargetSpec spec, CancellationToken ct)
     {
         if (spec.Target is not null)
-            return new BenchTarget(new Uri(spec.Target), spec.Backend, spec.ServerPid > 0 ? Process.GetProcessById(spec.ServerPid) : null,
-                spec.PostmasterPid > 0 ? spec.PostmasterPid : null, null, null);
+        {
+            var (process, alsoServer) = spec.ServerProcesses();
+            return new BenchTarget(new Uri(spec.Target), spec.Backend, process, spec.PostmasterPid > 0 ? spec.PostmasterPid : null, null, null, alsoServer);
+        }
         var dll = SiloLocator.Find(spec.SiloDll);
         var scratch = spec.Backend == "postgres" ? await PostgresScratch.CreateAsync(spec.Postgres!, ct) : null;
         try

@@ -10,6 +10,7 @@ namespace MlOps.Orleans.Bench.Measure;
 internal sealed class CpuMeter
 {
     private readonly Process? _server;
+    private readonly IReadOnlyList<Process> _alsoServer;
     private readonly int? _postmaster;
     private readonly long _start = Stopwatch.GetTimestamp();
     private readonly TimeSpan _clientStart = Process.GetCurrentProcess().TotalProcessorTime;
@@ -21,8 +22,9 @@ internal sealed class CpuMeter
     public CpuMeter(MeasuredProcesses measured)
     {
         _server = measured.Server;
+        _alsoServer = measured.AlsoServer ?? [];
         _postmaster = measured.Postmaster;
-        _serverStart = Cpu(_server);
+        _serverStart = ServerCpu();
         _databaseStart = DatabaseCpu.Seconds(_postmaster);
     }
 
@@ -30,7 +32,7 @@ internal sealed class CpuMeter
     {
         var wall = Stopwatch.GetElapsedTime(_start).TotalSeconds;
         var client = (Process.GetCurrentProcess().TotalProcessorTime - _clientStart).TotalSeconds / wall;
-        double? server = _server is null ? null : (Cpu(_server) - _serverStart).TotalSeconds / wall;
+        double? server = _server is null ? null : (ServerCpu() - _serverStart).TotalSeconds / wall;
         var system = SystemCpu.Read();
         var (busy, ioWait, interrupts) = SystemCpu.Between(_systemStart, system, Machine.Cores);
         var database = (DatabaseCpu.Seconds(_postmaster) - _databaseStart) / wall;
@@ -40,6 +42,13 @@ internal sealed class CpuMeter
             InterruptCores = interrupts,
             KernelThreadCores = (DatabaseCpu.KernelThreadSeconds() - _kernelThreadsStart) / wall,
         };
+    }
+
+    private TimeSpan ServerCpu()
+    {
+        var total = Cpu(_server);
+        foreach (var process in _alsoServer) total += Cpu(process);
+        return total;
     }
 
     private static TimeSpan Cpu(Process? process)

@@ -41,7 +41,7 @@ internal sealed class OfflineGateway : IAsyncDisposable
             ["Mlops__Features__Threads"] = threads.ToString(CultureInfo.InvariantCulture),
             ["Mlops__Features__DuckDbMemoryLimit"] = memoryLimit,
         };
-        var spec = new TargetSpec(null, "sqlite", null, siloDll, 0, 0, false, environment);
+        var spec = new TargetSpec(null, "sqlite", null, siloDll, [], 0, false, environment);
         var server = await ServerProcess.StartAsync(SiloLocator.Find(siloDll), null, spec, ct);
         var gateway = new OfflineGateway(server, views);
         try

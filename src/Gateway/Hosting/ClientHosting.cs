@@ -1,5 +1,6 @@
 using MlOps.Orleans.Contracts.Features.Online;
 using MlOps.Orleans.Gateway.Artifacts;
+using MlOps.Orleans.Gateway.Features;
 using MlOps.Orleans.Hosting;
 using MlOps.Orleans.Hosting.Clustering;
 
@@ -14,7 +15,9 @@ public static class ClientHosting
         if (!options.IsCluster) throw OrleansClustering.StandaloneClientNeedsCluster();
         builder.AddMlopsArtifacts(options);
         builder.MlopsSettings().Register(builder.Services);
-        builder.Services.AddSingleton<IOnlineFeatureReader, GrainOnlineFeatureReader>();
+        // Online reads call the shard grains from here; only the plans come from a silo.
+        builder.Services.AddSingleton(sp => new GatewayPlanCache(sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<ILogger<GatewayPlanCache>>()));
+        builder.Services.AddSingleton<IOnlineFeatureReader, GatewayOnlineReader>();
         builder.UseOrleansClient(client => client.UseMlopsClustering(options));
         // The gateway lists silos from the membership table, so make sure it exists even when the gateway starts first.
         OrleansSchema.EnsureAsync(options.OrleansPostgres).GetAwaiter().GetResult();

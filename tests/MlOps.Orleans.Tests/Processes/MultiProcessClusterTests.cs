@@ -1,17 +1,15 @@
 using Grpc.Core;
 using Xunit.Abstractions;
-using MlOps.Orleans.Tests.Features;
-using MlOps.Orleans.Tests.Features.Online.Retrieval;
 using MlOps.Orleans.Tests.Infrastructure;
 using Api = MlOps.Orleans.Protos.Tracking.V1;
-using Feat = MlOps.Orleans.Protos.Features.V1;
 
 namespace MlOps.Orleans.Tests.Processes;
 
-/// <summary>Live metric subscriptions on a standalone gateway process for runs whose grains live on two other silo processes.</summary>
+/// <summary>Live metric subscriptions on a standalone gateway process for runs whose grains live on two other silo processes;
+/// online reads of that gateway against a silo's own (<c>MultiProcessClusterTests.Online.cs</c>).</summary>
 [Collection(ProcessTestsCollection.Name)]
 [Trait("Category", Category.Slow)]
-public sealed class MultiProcessClusterTests(TwoSiloCluster cluster, ITestOutputHelper output) : IClassFixture<TwoSiloCluster>, IDisposable
+public sealed partial class MultiProcessClusterTests(TwoSiloCluster cluster, ITestOutputHelper output) : IClassFixture<TwoSiloCluster>, IDisposable
 {
     /// <summary>The cluster's timeline so far (its start, then each test's placements) in the test's output.</summary>
     public void Dispose() => output.WriteLine(cluster.Scope.Timeline);
@@ -63,51 +61,6 @@ public sealed class MultiProcessClusterTests(TwoSiloCluster cluster, ITestOutput
         finally
         {
             foreach (var s in subscriptions.Values) s.Dispose();
-        }
-    });
-
-    /// <summary>The standalone gateway reads online features through a silo's relay grain, a silo's own endpoints read the shard
-    /// grains in process: both must give the same answer, and a refusal must name the problem on either path.</summary>
-    [SkippableFact]
-    public Task Online_features_read_through_the_gateway_equal_those_read_on_a_silo() => cluster.Scope.RunAsync(async () =>
-    {
-        using var gatewayChannel = cluster.Gateway.CreateChannel();
-        using var siloChannel = cluster.SiloA.CreateChannel();
-        var gateway = new Feat.FeatureStoreService.FeatureStoreServiceClient(gatewayChannel);
-        var silo = new Feat.FeatureStoreService.FeatureStoreServiceClient(siloChannel);
-        var repo = OnlineRepo.New();
-        var apply = new Feat.ApplyRequest();
-        apply.Files.Add(new Feat.RepositoryFile { Path = "online.yaml", Content = repo.Yaml });
-        await gateway.ApplyAsync(apply, deadline: TrackingCalls.Deadline);
-        var drivers = Enumerable.Range(1, 40).Select(i => (long)i).ToArray();
-        var at = DateTime.UtcNow.AddMinutes(-3);
-        var written = await gateway.WriteToOnlineStoreAsync(new Feat.WriteToOnlineStoreRequest
-        {
-            FeatureView = repo.Stats,
-            Rows = FeatureFrames.Frame(
-                FeatureFrames.Column("driver_id", Feat.ValueType.Int64, drivers.Select(FeatureFrames.I64).ToArray()),
-                FeatureFrames.Column("conv_rate", Feat.ValueType.Float64, drivers.Select(d => FeatureFrames.F64(d / 4.0)).ToArray()),
-                FeatureFrames.Column("event_timestamp", Feat.ValueType.Timestamp, drivers.Select(_ => FeatureFrames.Ts(at)).ToArray())),
-        }, deadline: TrackingCalls.Deadline);
-        Assert.Equal(drivers.Length, written.Rows);
-
-        // Driver 41 was never written: NOT_FOUND on both paths.
-        var request = new Feat.GetOnlineFeaturesRequest
-        {
-            Entities = FeatureFrames.Frame(FeatureFrames.Column("driver_id", Feat.ValueType.Int64, [.. drivers.Append(41).Select(FeatureFrames.I64)])),
-        };
-        request.Features.Add($"{repo.Stats}:conv_rate");
-        var viaGateway = await gateway.GetOnlineFeaturesAsync(request, deadline: TrackingCalls.Deadline);
-        var onSilo = await silo.GetOnlineFeaturesAsync(request, deadline: TrackingCalls.Deadline);
-        Assert.Equal([.. drivers.Select(d => d / 4.0), 0], viaGateway.Results[1].Values.Select(v => v.DoubleVal));
-        Assert.Equal([.. drivers.Select(_ => Feat.FeatureStatus.Present), Feat.FeatureStatus.NotFound], viaGateway.Results[1].Statuses);
-        Assert.Equal(viaGateway, onSilo);
-
-        var unknown = request.Clone();
-        unknown.Features.Add($"{repo.Stats}:no_such_feature");
-        foreach (var client in new[] { gateway, silo })
-        {
-            await Rpc.Refuses(StatusCode.InvalidArgument, async () => await client.GetOnlineFeaturesAsync(unknown, deadline: TrackingCalls.Deadline), "no_such_feature");
         }
     });
 

@@ -6,36 +6,29 @@ using MlOps.Orleans.Contracts.Features;
 
 namespace MlOps.Orleans.Features.Online.Retrieval;
 
-/// <summary>A view of an online request: its binding and which of its features (by schema index) become which output columns.</summary>
-public sealed record PlannedView(OnlineViewBinding Binding, IReadOnlyList<int> Features, IReadOnlyList<string> OutputNames);
-
 /// <summary>Where an on-demand input comes from: a view's feature (view index, feature index) or a request field.</summary>
 public sealed record OnDemandInput(int View, int Feature, string RequestField, FeatureValueType RequestType = FeatureValueType.Unspecified);
 
 /// <summary>An on-demand view of an online request: compiled once, its inputs located, its chosen outputs.</summary>
 public sealed record PlannedOnDemand(CompiledOnDemandView View, IReadOnlyList<OnDemandInput> Inputs, IReadOnlyList<int> Outputs, IReadOnlyList<string> OutputNames);
 
-/// <summary>The views of a request keyed by one entity key space: their indexes in the plan and their layouts, read together from
-/// each touched shard of that key space.</summary>
-public sealed record PlannedKeySpace(string Name, IReadOnlyList<int> Views, OnlineViewLayout[] Layouts);
-
 /// <summary>
 /// A resolved online request, reused while definitions are cached: the same resolution as offline retrieval (same names, same
-/// transformations), restricted to views that are online.
+/// transformations), restricted to views that are online. The views part is a contract (<see cref="OnlinePlannedView"/>), so a
+/// standalone gateway reads the shards from the same plan (<see cref="ForGateway"/>); on-demand views stay here, compiled.
 /// </summary>
-public sealed record OnlineRequestPlan(IReadOnlyList<PlannedView> Views, IReadOnlyList<PlannedOnDemand> OnDemand)
+public sealed record OnlineRequestPlan(IReadOnlyList<OnlinePlannedView> Views, IReadOnlyList<PlannedOnDemand> OnDemand)
 {
-    /// <summary>Views grouped by key space in first-seen order, computed once per plan rather than per request.</summary>
-    public IReadOnlyList<PlannedKeySpace> KeySpaces { get; } = Views
-        .Select((view, index) => (view.Binding.Layout, Index: index))
-        .GroupBy(v => v.Layout.KeySpace, StringComparer.Ordinal)
-        .Select(g => new PlannedKeySpace(g.Key, g.Select(v => v.Index).ToList(), g.Select(v => v.Layout).ToArray()))
-        .ToList();
+    public IReadOnlyList<OnlineKeySpace> KeySpaces { get; } = OnlineKeySpace.Of(Views);
+
+    /// <summary>What a gateway needs of this plan to read the shards itself.</summary>
+    public OnlinePlan ForGateway(long revision, OnlineServingOptions serving) =>
+        new(Views, OnDemand.Count > 0, revision, serving.ShardCount, serving.DefinitionCacheTime);
 
     public static async Task<OnlineRequestPlan> BuildAsync(ResolvedRequest resolved, Func<string, Task<EntitySpec?>> entity)
     {
         var entities = new Dictionary<string, EntitySpec>(StringComparer.Ordinal);
-        var views = new List<PlannedView>();
+        var views = new List<OnlinePlannedView>();
         var viewIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var inputTypes = new Dictionary<string, FeatureValueType>(StringComparer.Ordinal);
         foreach (var view in resolved.Views)
@@ -51,7 +44,7 @@ public sealed record OnlineRequestPlan(IReadOnlyList<PlannedView> Views, IReadOn
             var binding = OnlineViewBinding.For(view.Spec, view.Version, entities);
             var schema = view.Spec.Schema.Select(f => f.Name).ToList();
             viewIndex[view.Spec.Name] = views.Count;
-            views.Add(new PlannedView(binding, view.Features.Select(f => schema.IndexOf(f.Name)).ToList(), view.Features.Select(f => f.OutputName).ToList()));
+            views.Add(new OnlinePlannedView(binding.Layout, binding.JoinKeys, view.Features.Select(f => schema.IndexOf(f.Name)).ToList(), view.Features.Select(f => f.OutputName).ToList()));
             foreach (var f in view.Spec.Schema) inputTypes[$"{view.Spec.Name}__{f.Name}"] = f.Type;
         }
         var onDemand = new List<PlannedOnDemand>();
@@ -65,7 +58,7 @@ public sealed record OnlineRequestPlan(IReadOnlyList<PlannedView> Views, IReadOn
                 var split = name.IndexOf("__", StringComparison.Ordinal);
                 if (split > 0 && viewIndex.TryGetValue(name[..split], out var v))
                 {
-                    var feature = views[v].Binding.Layout.Features.Select(f => f.Name).ToList().IndexOf(name[(split + 2)..]);
+                    var feature = views[v].Layout.Features.Select(f => f.Name).ToList().IndexOf(name[(split + 2)..]);
                     if (feature >= 0) return new OnDemandInput(v, feature, "");
                 }
                 return new OnDemandInput(-1, -1, name, types.TryGetValue(name, out var declared) ? declared : FeatureValueType.Unspecified);

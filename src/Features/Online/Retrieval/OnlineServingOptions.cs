@@ -9,7 +9,7 @@ public sealed class OnlineServingOptions
     /// <summary>Rows each shard keeps in memory before it evicts; the online store holds the rest.</summary>
     public int CacheRowsPerShard { get; set; } = 200_000;
 
-    /// <summary>How long a silo reuses a resolved feature request before reading the definitions again (an apply reaches
-    /// online serving within this time).</summary>
+    /// <summary>How long a silo reuses a resolved feature request before reading the definitions again, and how often a
+    /// standalone gateway asks whether the definitions' revision moved (an apply reaches online serving within this time).</summary>
     public TimeSpan DefinitionCacheTime { get; set; } = TimeSpan.FromSeconds(2);
 }

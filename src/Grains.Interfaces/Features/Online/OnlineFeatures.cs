@@ -50,8 +50,9 @@ public enum PushTarget
 }
 
 /// <summary>
-/// Online serving on the silo that took the call (stateless worker): retrieval fans out to one shard grain per touched shard;
-/// pushes validate once and write the online side through the shards and the offline side as Parquet.
+/// Online serving on the silo that took the call (stateless worker): retrieval fans out to one shard grain per touched shard
+/// (a standalone gateway sends only requests with on-demand features here; it reads the others itself, see
+/// <see cref="IOnlinePlanGrain"/>); pushes validate once and write the online side through the shards and the offline side as Parquet.
 /// </summary>
 [Alias("mlops.features.IOnlineFeatureGrain")]
 public interface IOnlineFeatureGrain : IGrainWithIntegerKey

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MlOps.Orleans.Contracts.Features.Online;
+using MlOps.Orleans.Features.Online.Store;
 
 namespace MlOps.Orleans.Grains.Features.Online;
 
@@ -9,7 +10,7 @@ namespace MlOps.Orleans.Grains.Features.Online;
 /// through the grain (which reads through to the store). Reading the memory of an active shard is what its own Read does; the call
 /// only added a hop through the scheduler, which is most of a cache hit's time.
 /// </summary>
-public sealed class LocalShards
+public sealed class LocalShards(OnlineStoreOptions store) : ILocalShardRows
 {
     private readonly ConcurrentDictionary<string, ShardCache> _active = new(StringComparer.Ordinal);
 
@@ -17,18 +18,15 @@ public sealed class LocalShards
 
     internal void Remove(string grainKey, ShardCache cache) => _active.TryRemove(KeyValuePair.Create(grainKey, cache));
 
-    /// <summary>Fills <c>into[views[l]][row]</c> for every row of <paramref name="rowIndexes"/> when the shard is active here and
-    /// holds a live row (or a known absence) for each view and key. False when any is missing: the caller then reads the shard
-    /// through the grain, which overwrites whatever this wrote.</summary>
-    internal bool TryRead(string grainKey, OnlineViewLayout[] layouts, IReadOnlyList<int> views, IReadOnlyList<int> rowIndexes, string[] keys,
-        DateTime now, TimeSpan grace, OnlineRow?[][] into)
+    public bool TryRead(string grainKey, OnlineViewLayout[] layouts, IReadOnlyList<int> views, IReadOnlyList<int> rowIndexes, string[] keys,
+        DateTime now, OnlineRow?[][] into)
     {
         if (!_active.TryGetValue(grainKey, out var cache)) return false;
         foreach (var r in rowIndexes)
         {
             for (var l = 0; l < layouts.Length; l++)
             {
-                if (!cache.TryGetLive(layouts[l], keys[r], now, grace, out var row)) return false;
+                if (!cache.TryGetLive(layouts[l], keys[r], now, store.ExpiryGrace, out var row)) return false;
                 into[views[l]][r] = row;
             }
         }

@@ -11,7 +11,8 @@ using MlOps.Orleans.Features.Online.Store;
 namespace MlOps.Orleans.Grains.Features.Online;
 
 /// <summary>
-/// Online retrieval (for standalone gateways; see <see cref="OnlineFeatureReader"/>) and pushes on the silo that took the call.
+/// Online retrieval for the requests a standalone gateway cannot serve itself (on-demand features need the feature engine; see
+/// <see cref="OnlineFeatureReader"/>) and pushes, on the silo that took the call.
 /// </summary>
 [StatelessWorker]
 public sealed class OnlineFeatureGrain(IFeatureCatalog catalog, IOnlineStore store, OnlineServingOptions serving, OnlineFeatureReader reader)

@@ -2,6 +2,7 @@ using MlOps.Orleans.Contracts.Features.Online;
 using MlOps.Orleans.Tests.Infrastructure;
 using static MlOps.Orleans.Tests.Features.Online.Store.OnlineTestViews;
 using MlOps.Orleans.Grains.Features.Online;
+using MlOps.Orleans.Features.Online.Store;
 
 namespace MlOps.Orleans.Tests.Features.Online.Retrieval;
 
@@ -64,25 +65,25 @@ public sealed class ShardMemoryTests
         var fresh = Floats("fresh", ttl: TimeSpan.FromHours(1));
         var other = Floats("other");
         var layouts = new[] { fresh, other };
-        var local = new LocalShards();
+        var local = new LocalShards(new OnlineStoreOptions { ExpiryGrace = Grace });
         var cache = new ShardCache(100);
         var keys = new[] { Driver(1), Driver(2) };
         var into = new[] { new OnlineRow?[2], new OnlineRow?[2] };
 
         // Not active on this silo: no answer.
-        Assert.False(local.TryRead("driver/3", layouts, [0, 1], [0, 1], keys, Now, Grace, into));
+        Assert.False(local.TryRead("driver/3", layouts, [0, 1], [0, 1], keys, Now, into));
         local.Add("driver/3", cache);
         cache.Offer(fresh.Key, keys[0], FloatRow(Now.AddMinutes(-1), 10));
         cache.Offer(other.Key, keys[0], null);
         // Key 2 is not held for either view: the grain must read it through.
-        Assert.False(local.TryRead("driver/3", layouts, [0, 1], [0, 1], keys, Now, Grace, into));
-        Assert.True(local.TryRead("driver/3", layouts, [0, 1], [0], keys, Now, Grace, into));
+        Assert.False(local.TryRead("driver/3", layouts, [0, 1], [0, 1], keys, Now, into));
+        Assert.True(local.TryRead("driver/3", layouts, [0, 1], [0], keys, Now, into));
         Assert.Equal(10.0, into[0][0]!.Values[0]);
         Assert.Null(into[1][0]);
 
         // Past ttl + grace the store has dropped it, so memory must not answer either; within the grace it still does.
-        Assert.True(local.TryRead("driver/3", layouts, [0, 1], [0], keys, Now.AddHours(1), Grace, into));
-        Assert.False(local.TryRead("driver/3", layouts, [0, 1], [0], keys, Now.AddHours(1) + Grace, Grace, into));
+        Assert.True(local.TryRead("driver/3", layouts, [0, 1], [0], keys, Now.AddHours(1), into));
+        Assert.False(local.TryRead("driver/3", layouts, [0, 1], [0], keys, Now.AddHours(1) + Grace, into));
 
         // A deactivated shard's memory is no longer read; removing a replaced registration keeps the new one.
         var next = new ShardCache(100);
@@ -90,9 +91,9 @@ public sealed class ShardMemoryTests
         local.Remove("driver/3", cache);
         next.Offer(fresh.Key, keys[0], FloatRow(Now, 20));
         next.Offer(other.Key, keys[0], FloatRow(Now, 30));
-        Assert.True(local.TryRead("driver/3", layouts, [0, 1], [0], keys, Now, Grace, into));
+        Assert.True(local.TryRead("driver/3", layouts, [0, 1], [0], keys, Now, into));
         Assert.Equal(20.0, into[0][0]!.Values[0]);
         local.Remove("driver/3", next);
-        Assert.False(local.TryRead("driver/3", layouts, [0, 1], [0], keys, Now, Grace, into));
+        Assert.False(local.TryRead("driver/3", layouts, [0, 1], [0], keys, Now, into));
     }
 }

@@ -1,3 +1,4 @@
+using MlOps.Orleans.Contracts.Features.Online;
 using MlOps.Orleans.Tests.Infrastructure;
 using MlOps.Orleans.Features.Online.Store;
 

@@ -1,3 +1,4 @@
+using MlOps.Orleans.Contracts.Features.Online;
 using StackExchange.Redis;
 using MlOps.Orleans.Tests.Infrastructure;
 using static MlOps.Orleans.Tests.Features.Online.Store.OnlineTestViews;

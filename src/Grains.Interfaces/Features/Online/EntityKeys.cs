@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace MlOps.Orleans.Features.Online.Store;
+namespace MlOps.Orleans.Contracts.Features.Online;
 
 /// <summary>
 /// The canonical string form of an entity key (the values of its join keys, in the entity's join-key order), used as the

@@ -1,7 +1,7 @@
 using System.IO.Hashing;
 using System.Text;
 
-namespace MlOps.Orleans.Features.Online.Retrieval;
+namespace MlOps.Orleans.Contracts.Features.Online;
 
 /// <summary>Which shard grain owns an entity key: a stable hash of the encoded key, so every silo routes a key the same way.</summary>
 public static class OnlineShards
