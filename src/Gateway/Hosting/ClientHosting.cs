@@ -2,6 +2,7 @@ using MlOps.Orleans.Contracts.Features.Online;
 using MlOps.Orleans.Gateway.Artifacts;
 using MlOps.Orleans.Hosting;
 using MlOps.Orleans.Hosting.Clustering;
+using MlOps.Orleans.Hosting.Observability;
 
 namespace MlOps.Orleans.Gateway.Hosting;
 
@@ -15,7 +16,11 @@ public static class ClientHosting
         builder.AddMlopsArtifacts(options);
         builder.MlopsSettings().Register(builder.Services);
         builder.Services.AddSingleton<IOnlineFeatureReader, GrainOnlineFeatureReader>();
-        builder.UseOrleansClient(client => client.UseMlopsClustering(options));
+        builder.UseOrleansClient(client =>
+        {
+            client.UseMlopsClustering(options).AddMlopsDashboard(options);
+            if (options.Observability.Exports) client.AddActivityPropagation();
+        });
         // The gateway lists silos from the membership table, so make sure it exists even when the gateway starts first.
         OrleansSchema.EnsureAsync(options.OrleansPostgres).GetAwaiter().GetResult();
         return builder;
