@@ -32,12 +32,14 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly Task _loop;
     private readonly Task _checkpoints;
     private readonly CancellationTokenSource _stop = new();
+    private readonly IDisposable _queueDepth;
 
     private SqliteWriter(SqliteConnection connection, long maxWalFrames, TimeSpan checkpointPeriod)
     {
         _connection = connection;
         _maxWalFrames = maxWalFrames;
         _checkpointPeriod = checkpointPeriod;
+        _queueDepth = CatalogMetrics.TrackQueue(BackendName, () => _queue.Reader.Count);
         _loop = Task.Run(RunAsync);
         _checkpoints = Task.Run(CheckpointAsync);
     }
@@ -143,6 +145,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             var start = Stages.Start(Stages.Commit);
             await tx.CommitAsync().ConfigureAwait(false);
             if (start != 0) Stages.Commit.Record(Stages.ElapsedMs(start), new KeyValuePair<string, object?>("backend", BackendName));
+            CatalogMetrics.RecordCommit(BackendName, group.Count);
             foreach (var item in group) item.Complete();
         }
         catch (Exception e)
@@ -220,6 +223,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _queueDepth.Dispose();
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);

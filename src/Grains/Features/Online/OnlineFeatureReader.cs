@@ -45,6 +45,7 @@ public sealed class OnlineFeatureReader(IFeatureCatalog catalog, IGrainFactory g
                 if (local.TryRead(shard, space.Layouts, space.Views, rowIndexes, keys, now, store.ExpiryGrace, fetched))
                 {
                     if (start != 0) Stages.OnlineShardRead.Record(Stages.ElapsedMs(start), new KeyValuePair<string, object?>("path", "local"));
+                    OnlineCacheMetrics.Record(rowIndexes.Count * space.Layouts.Length, 0);
                     continue;
                 }
                 var distinct = rowIndexes.Select(r => keys[r]).Distinct(StringComparer.Ordinal).ToList();
