@@ -33,13 +33,15 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly Task _checkpoints;
     private readonly CancellationTokenSource _stop = new();
     private readonly IDisposable _queueDepth;
+    // Writes queued and not yet taken into a group: a single-reader channel cannot count its items, so they are counted here.
+    private long _queued;
 
     private SqliteWriter(SqliteConnection connection, long maxWalFrames, TimeSpan checkpointPeriod)
     {
         _connection = connection;
         _maxWalFrames = maxWalFrames;
         _checkpointPeriod = checkpointPeriod;
-        _queueDepth = CatalogMetrics.TrackQueue(BackendName, () => _queue.Reader.Count);
+        _queueDepth = CatalogMetrics.TrackQueue(BackendName, () => Interlocked.Read(ref _queued));
         _loop = Task.Run(RunAsync);
         _checkpoints = Task.Run(CheckpointAsync);
     }
@@ -107,7 +109,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
     public Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct)
     {
         var item = new WorkItem<T>(work, ct);
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(item), this);
+        Interlocked.Increment(ref _queued);
+        if (!_queue.Writer.TryWrite(item))
+        {
+            Interlocked.Decrement(ref _queued);
+            throw new ObjectDisposedException(nameof(SqliteWriter));
+        }
         return item.Completion.Task;
     }
 
@@ -118,7 +125,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             group.Clear();
             while (group.Count < MaxGroup && _queue.Reader.TryRead(out var item))
+            {
+                Interlocked.Decrement(ref _queued);
                 if (!item.IsCancelled) group.Add(item);
+            }
             if (group.Count == 0) continue;
             await CommitGroupAsync(group).ConfigureAwait(false);
         }

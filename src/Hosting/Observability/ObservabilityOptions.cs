@@ -68,8 +68,9 @@ public sealed class ObservabilityOptions
                 "authentication (the dashboard shows every grain and streams the process log). Bind 127.0.0.1, or set " +
                 $"{Section}:AllowClusterAddress=true if {Address} is reachable only inside the cluster";
         }
-        if (!string.IsNullOrWhiteSpace(OtlpEndpoint) && !Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out _))
-            yield return $"{Section}:OtlpEndpoint '{OtlpEndpoint}' is not an absolute URI (e.g. http://collector:4317)";
+        if (!string.IsNullOrWhiteSpace(OtlpEndpoint) &&
+            !(Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var otlp) && otlp.Scheme is "http" or "https"))
+            yield return $"{Section}:OtlpEndpoint '{OtlpEndpoint}' is not an http(s) URI (e.g. http://collector:4317)";
         if (LogFormat is not (SimpleLogs or JsonLogs)) yield return $"{Section}:LogFormat must be '{SimpleLogs}' or '{JsonLogs}', not '{LogFormat}'";
     }
 }
