@@ -12,8 +12,8 @@ namespace MlOps.Orleans.Tests.Processes;
 
 /// <summary>
 /// The observability port of a real silo (src/Silo, default settings but the ports): the Prometheus scrape shows the
-/// platform's instruments after real requests, the dashboard is served there, the API ports serve neither (a Host header
-/// naming the observability port changes nothing), the observability port serves no API, a log line written during a
+/// platform's instruments after real requests, the dashboard is served there, the HTTP and gRPC ports serve neither (a Host
+/// header naming the observability port changes nothing), the observability port serves no API, a log line written during a
 /// request carries that request's trace id, and a non-loopback observability address stops the start.
 /// </summary>
 [Collection(ProcessTestsCollection.Name)]
@@ -86,6 +86,17 @@ public sealed class ObservabilityProcessTests(ITestOutputHelper output) : IAsync
             using var spoofed = new HttpRequestMessage(HttpMethod.Get, path);
             spoofed.Headers.Host = $"127.0.0.1:{ports.Observability.ToString(CultureInfo.InvariantCulture)}";
             using var answer = await api.SendAsync(spoofed);
+            Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+        }
+        // The gRPC port (HTTP/2 only) refuses them too.
+        using var grpcPort = new HttpClient
+        {
+            BaseAddress = silo.GrpcAddress, Timeout = Deadline,
+            DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        foreach (var path in new[] { "metrics", "dashboard/" })
+        {
+            using var answer = await grpcPort.GetAsync(new Uri(path, UriKind.Relative));
             Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
         }
         // And the observability port answers no API.
