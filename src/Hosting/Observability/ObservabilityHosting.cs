@@ -40,7 +40,7 @@ public static class ObservabilityHosting
                 (o.ServesDashboard ? $", Orleans dashboard http://{o.Address}:{o.Port}{ObservabilityOptions.DashboardPath}/" : "");
             if (!o.IsLoopback) ExposedSurfaces.Of(builder.Services).Add(surfaces);
             builder.Services.AddHostedService(sp => new ObservabilityAnnouncement(surfaces, o.IsLoopback,
-                sp.GetRequiredService<ILogger<ObservabilityOptions>>()));
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ObservabilityHosting).Namespace!)));
         }
         if (!o.CollectsMetrics) return builder; // nothing would read the meters: leave every instrument disabled
         var telemetry = builder.Services.AddOpenTelemetry()
