@@ -22,7 +22,10 @@ public sealed class ObservabilityOptions
     public string Address { get; set; } = "127.0.0.1";
     /// <summary>Lets <see cref="Address"/> be a non-loopback address; meant for one reachable only inside the cluster.</summary>
     public bool AllowClusterAddress { get; set; }
-    /// <summary>The Orleans dashboard on the observability port (its grain profiler runs only while someone looks).</summary>
+    /// <summary>
+    /// The Orleans dashboard on the observability port. Its grain profiler records only while someone reads the dashboard,
+    /// but its incoming call filter (one async frame per grain call) is registered whenever this is on.
+    /// </summary>
     public bool Dashboard { get; set; } = true;
     /// <summary>
     /// OTLP (gRPC) collector for traces and metrics. Empty: the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is used when set
