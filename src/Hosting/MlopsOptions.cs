@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using MlOps.Orleans.Hosting.Exposure;
+using MlOps.Orleans.Hosting.Observability;
 using MlOps.Orleans.Hosting.Settings;
 
 namespace MlOps.Orleans.Hosting;
@@ -47,6 +48,8 @@ public sealed class MlopsOptions
     public bool AllowUnauthenticated { get; set; }
     /// <summary>Serves <c>/debug/...</c> (where a grain lives); off by default, tests and operators turn it on.</summary>
     public bool EnableDiagnostics { get; set; }
+    /// <summary>The metrics scrape, the Orleans dashboard, OTLP export and log format (<c>Mlops:Observability:*</c>).</summary>
+    public ObservabilityOptions Observability { get; set; } = new();
 
     /// <summary>
     /// A silo checks at start whether its backends make acknowledged writes survive a power loss (PostgreSQL <c>fsync</c>,
@@ -92,7 +95,14 @@ public sealed class MlopsOptions
         _postgresMaxConnectionsText = configuration[PostgresPools.MaxConnectionsKey];
         if (PostgresPools.Parse(_postgresMaxConnectionsText) is { } n) PostgresMaxConnections = n;
         _listenerSections = ListenerSections.Configured(configuration);
+        Observability.OtlpFromEnvironment = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
     }
+
+    /// <summary>The standard OpenTelemetry variable; the exporter reads it (and its siblings) itself.</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>Whether stage timings (handler, grain call) are recorded: for <c>/debug/stages</c> or for an exporter.</summary>
+    public bool TimesStages => EnableDiagnostics || Observability.CollectsMetrics;
 
     /// <summary>Binds and validates; throws with every problem named, so a bad deployment fails at start, not at first use.</summary>
     public static MlopsOptions Load(IConfiguration configuration)
@@ -124,6 +134,7 @@ public sealed class MlopsOptions
             errors.Add($"Mlops:BindAddress/AdvertisedAddress {string.Join(", ", exposed)} is not a loopback address, and nothing authenticates callers yet: " +
                 "every API would answer anyone who can reach it. Bind 127.0.0.1, or set Mlops:AllowUnauthenticated=true on a network you trust");
         if (ListenerSections.Problem(_listenerSections) is { } listeners) errors.Add(listeners);
+        errors.AddRange(Observability.Validate([("HttpPort", HttpPort), ("GrpcPort", GrpcPort), ("SiloPort", SiloPort), ("OrleansGatewayPort", OrleansGatewayPort)]));
         if (HttpPort == GrpcPort) errors.Add("Mlops:HttpPort and Mlops:GrpcPort must differ: cleartext gRPC needs its own HTTP/2-only port");
         return errors;
     }
@@ -139,5 +150,6 @@ public sealed class MlopsOptions
         ["--silo-port"] = "Mlops:SiloPort",
         ["--gateway-port"] = "Mlops:OrleansGatewayPort",
         ["--redis"] = "Mlops:Online:Redis",
+        ["--observability-port"] = "Mlops:Observability:Port",
     };
 }

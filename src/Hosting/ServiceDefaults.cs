@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using MlOps.Orleans.Hosting.Observability;
 using MlOps.Orleans.Hosting.Settings;
 
 namespace MlOps.Orleans.Hosting;
@@ -29,6 +30,7 @@ public static class ServiceDefaults
         var options = MlopsOptions.Bind(settings);
         // Everything else is wired from these settings, so they are checked before anything else is bound.
         settings.Register(builder.Services);
+        builder.AddMlopsObservability(options);
         // Authentication (gateway) and the grain call filter that enforces it (silo) are added here once both exist,
         // so that no process can come up without them.
         return options;
@@ -44,8 +46,8 @@ public static class ServiceDefaults
     }
 
     /// <summary>
-    /// Logs, and later traces and metrics: OpenTelemetry's exporters are registered here, in one place for silo and gateway.
-    /// Per-request and per-grain info logs cost more than the requests themselves at our rates, so those are warnings only.
+    /// Log levels. Per-request and per-grain info logs cost more than the requests themselves at our rates, so those are
+    /// warnings only. Traces, metrics and the log format follow the settings (<see cref="ObservabilityHosting"/>).
     /// </summary>
     public static IHostApplicationBuilder AddMlopsTelemetry(this IHostApplicationBuilder builder)
     {

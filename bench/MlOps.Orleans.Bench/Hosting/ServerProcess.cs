@@ -34,7 +34,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(string siloDll, string? postgres, TargetSpec spec, CancellationToken ct)
     {
         var dataDir = Directory.CreateTempSubdirectory("mlops-bench-").FullName;
-        var ports = FreePort.Take(4);
+        var ports = FreePort.Take(5);
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = dataDir,
@@ -43,7 +43,8 @@ internal sealed class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var arg in new[] { siloDll, "--data-dir", dataDir, "--http-port", $"{ports[0]}", "--grpc-port", $"{ports[1]}",
-                     "--silo-port", $"{ports[2]}", "--gateway-port", $"{ports[3]}" })
+                     "--silo-port", $"{ports[2]}", "--gateway-port", $"{ports[3]}",
+                     "--observability-port", $"{ports[4]}" })
             start.ArgumentList.Add(arg);
         BenchRedisServer? redis = null;
         if (postgres is not null)

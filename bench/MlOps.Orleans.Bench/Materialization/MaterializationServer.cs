@@ -39,10 +39,11 @@ internal sealed class MaterializationServer : IAsyncDisposable
     {
         var dataDir = Directory.CreateTempSubdirectory("mlops-bench-mat-").FullName;
         Directory.CreateDirectory(Path.Combine(dataDir, "sources"));
-        var ports = FreePort.Take(4);
+        var ports = FreePort.Take(5);
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dataDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { siloDll, "--data-dir", dataDir, "--http-port", $"{ports[0]}", "--grpc-port", $"{ports[1]}",
-                     "--silo-port", $"{ports[2]}", "--gateway-port", $"{ports[3]}" })
+                     "--silo-port", $"{ports[2]}", "--gateway-port", $"{ports[3]}",
+                     "--observability-port", $"{ports[4]}" })
         {
             start.ArgumentList.Add(arg);
         }

@@ -29,7 +29,7 @@ public sealed class PostgresCatalogDatabase : CatalogDatabase
     private PostgresCatalogDatabase(NpgsqlDataSource dataSource, int writeLanes)
     {
         _dataSource = dataSource;
-        _writes = new WriteQueue(writeLanes, MaxGroup, CommitGroupAsync);
+        _writes = new WriteQueue(Backend, writeLanes, MaxGroup, CommitGroupAsync);
     }
 
     /// <summary>Connects and applies pending migrations (serialized across silos by an advisory lock).</summary>
@@ -118,6 +118,7 @@ public sealed class PostgresCatalogDatabase : CatalogDatabase
         var start = Stages.Start(Stages.Commit);
         await tx.CommitAsync().ConfigureAwait(false);
         if (start != 0) Stages.Commit.Record(Stages.ElapsedMs(start), new KeyValuePair<string, object?>("backend", Backend));
+        CatalogMetrics.RecordCommit(Backend, group.Count);
     }
 
     // One statement for the whole batch: arrays in, the sequence numbers actually inserted out.

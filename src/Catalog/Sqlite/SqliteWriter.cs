@@ -37,7 +37,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         _maxWalFrames = maxWalFrames;
         _checkpointPeriod = checkpointPeriod;
         // One lane: SQLite has one writer, and the single connection is this class's.
-        _queue = new WriteQueue(1, MaxGroup, CommitGroupAsync);
+        _queue = new WriteQueue(BackendName, 1, MaxGroup, CommitGroupAsync);
         _checkpoints = Task.Run(CheckpointAsync);
     }
 
@@ -117,6 +117,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 var start = Stages.Start(Stages.Commit);
                 await tx.CommitAsync().ConfigureAwait(false);
                 if (start != 0) Stages.Commit.Record(Stages.ElapsedMs(start), new KeyValuePair<string, object?>("backend", BackendName));
+                CatalogMetrics.RecordCommit(BackendName, group.Count);
             }
             else await tx.RollbackAsync().ConfigureAwait(false);
             foreach (var item in group) item.Complete();

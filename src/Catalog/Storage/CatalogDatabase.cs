@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using MlOps.Orleans.Contracts.Telemetry;
 using MlOps.Orleans.Contracts.Tracking;
@@ -24,9 +25,10 @@ public abstract class CatalogDatabase : IAsyncDisposable
     /// </summary>
     public Task<DbConnection> OpenReadAsync(CancellationToken ct, [CallerMemberName] string operation = "")
     {
-        // Untimed, the backend's task is returned as is: no second state machine on every read.
+        // Untimed and untraced, the backend's task is returned as is: no second state machine on every read.
         var start = Stages.Start(Stages.Store);
-        return start == 0 ? OpenReadCoreAsync(ct) : TimedOpenReadAsync(start, operation, ct);
+        var span = StartSpan("catalog.read", operation);
+        return start == 0 && span is null ? OpenReadCoreAsync(ct) : TimedOpenReadAsync(start, span, operation, ct);
     }
 
     /// <summary>
@@ -37,32 +39,67 @@ public abstract class CatalogDatabase : IAsyncDisposable
         [CallerMemberName] string operation = "")
     {
         var start = Stages.Start(Stages.Store);
+        var span = StartSpan("catalog.write", operation);
         var written = WriteCoreAsync(work, ct);
-        return start == 0 ? written : TimedWriteAsync(written, start, operation);
+        return start == 0 && span is null ? written : TimedWriteAsync(written, start, span, operation);
+    }
+
+    /// <summary>
+    /// A span for one store operation when a tracer listens (null otherwise, at the cost of one check). The caller's
+    /// <see cref="Activity.Current"/> is put back at once: these methods return a task, and the span ends when it completes,
+    /// so it must not become the parent of whatever the caller does next.
+    /// </summary>
+    private Activity? StartSpan(string name, string operation)
+    {
+        if (!Traces.Source.HasListeners()) return null;
+        var caller = Activity.Current;
+        var span = Traces.Source.StartActivity(name, ActivityKind.Client);
+        Activity.Current = caller;
+        span?.SetTag("db.system", Backend);
+        span?.SetTag("db.operation", operation);
+        return span;
     }
 
     protected abstract Task<DbConnection> OpenReadCoreAsync(CancellationToken ct);
 
     protected abstract Task<T> WriteCoreAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct);
 
-    private async Task<DbConnection> TimedOpenReadAsync(long start, string operation, CancellationToken ct)
+    private async Task<DbConnection> TimedOpenReadAsync(long start, Activity? span, string operation, CancellationToken ct)
     {
-        var connection = await OpenReadCoreAsync(ct).ConfigureAwait(false);
-        connection.StateChange += new ReadTiming(start, Backend, operation).OnStateChange;
-        return connection;
+        try
+        {
+            var connection = await OpenReadCoreAsync(ct).ConfigureAwait(false);
+            connection.StateChange += new ReadTiming(start, span, Backend, operation).OnStateChange;
+            return connection;
+        }
+        catch (Exception e)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            span?.Dispose();
+            throw;
+        }
     }
 
-    private async Task<T> TimedWriteAsync<T>(Task<T> written, long start, string operation)
+    private async Task<T> TimedWriteAsync<T>(Task<T> written, long start, Activity? span, string operation)
     {
         try { return await written.ConfigureAwait(false); }
-        finally { RecordStore(start, Backend, "write", operation); }
+        catch (Exception e)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
+        finally
+        {
+            if (start != 0) RecordStore(start, Backend, "write", operation);
+            span?.Dispose();
+        }
     }
 
     private static void RecordStore(long start, string backend, string kind, string operation) =>
         Stages.Store.Record(Stages.ElapsedMs(start), new("backend", backend), new("kind", kind), new("operation", operation));
 
-    /// <summary>Records a read when its connection closes (dispose closes it); only created while the store stage is timed.</summary>
-    private sealed class ReadTiming(long start, string backend, string operation)
+    /// <summary>Records a read (and ends its span) when its connection closes (dispose closes it); only created while timed or traced.</summary>
+    private sealed class ReadTiming(long start, Activity? span, string backend, string operation)
     {
         private int _recorded;
 
@@ -70,7 +107,8 @@ public abstract class CatalogDatabase : IAsyncDisposable
         {
             if (e.CurrentState != ConnectionState.Closed || Interlocked.Exchange(ref _recorded, 1) != 0) return;
             ((DbConnection)sender).StateChange -= OnStateChange;
-            RecordStore(start, backend, "read", operation);
+            if (start != 0) RecordStore(start, backend, "read", operation);
+            span?.Dispose();
         }
     }
 

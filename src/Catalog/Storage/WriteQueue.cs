@@ -15,21 +15,31 @@ internal sealed class WriteQueue : IAsyncDisposable
     private readonly int _maxGroup;
     private readonly Func<List<QueuedWrite>, Task> _commitGroup;
     private readonly Task[] _lanes;
+    private readonly IDisposable _depth;
+    // Writes queued and not yet taken into a group: a single-reader channel cannot count its items, so they are counted here.
+    private long _queued;
 
-    public WriteQueue(int lanes, int maxGroup, Func<List<QueuedWrite>, Task> commitGroup)
+    /// <param name="backend">The backend's name on the queue-depth gauge (<see cref="CatalogMetrics.WriteQueueDepth"/>).</param>
+    public WriteQueue(string backend, int lanes, int maxGroup, Func<List<QueuedWrite>, Task> commitGroup)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lanes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxGroup, 1);
         _queue = Channel.CreateUnbounded<QueuedWrite>(new UnboundedChannelOptions { SingleReader = lanes == 1 });
         _maxGroup = maxGroup;
         _commitGroup = commitGroup;
+        _depth = CatalogMetrics.TrackQueue(backend, () => Interlocked.Read(ref _queued));
         _lanes = Enumerable.Range(0, lanes).Select(_ => Task.Run(RunAsync)).ToArray();
     }
 
     public Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken ct)
     {
         var item = new QueuedWrite<T>(work, ct);
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(item), this);
+        Interlocked.Increment(ref _queued);
+        if (!_queue.Writer.TryWrite(item))
+        {
+            Interlocked.Decrement(ref _queued);
+            throw new ObjectDisposedException(nameof(WriteQueue));
+        }
         return item.Completion.Task;
     }
 
@@ -40,7 +50,10 @@ internal sealed class WriteQueue : IAsyncDisposable
         {
             group.Clear();
             while (group.Count < _maxGroup && _queue.Reader.TryRead(out var item))
+            {
+                Interlocked.Decrement(ref _queued);
                 if (!item.IsCancelled) group.Add(item);
+            }
             if (group.Count == 0) continue;
             try { await _commitGroup(group).ConfigureAwait(false); }
             catch (Exception e)
@@ -80,6 +93,7 @@ internal sealed class WriteQueue : IAsyncDisposable
     /// <summary>Stops taking writes and waits for the lanes to commit what was queued.</summary>
     public async ValueTask DisposeAsync()
     {
+        _depth.Dispose();
         _queue.Writer.TryComplete();
         await Task.WhenAll(_lanes).ConfigureAwait(false);
     }

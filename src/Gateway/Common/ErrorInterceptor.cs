@@ -7,7 +7,8 @@ namespace MlOps.Orleans.Gateway.Common;
 
 /// <summary>
 /// The gRPC error path: refusals from grains become the gRPC status that names the problem, cluster trouble UNAVAILABLE,
-/// anything else (a bug) INTERNAL with a correlation id that the logged line has too. <see cref="Failures"/> decides the kind for
+/// anything else (a bug) INTERNAL with a correlation id that the logged line has too. Every error answer is counted by its
+/// status (<see cref="ProtocolErrors"/>). <see cref="Failures"/> decides the kind for
 /// gRPC and HTTP alike; the HTTP protocols answer in their own shapes through <see cref="HttpErrorMiddleware"/>.
 /// </summary>
 internal sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
@@ -17,6 +18,11 @@ internal sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Inter
     {
         try { return await continuation(request, context); }
         catch (Exception e) when (e is not RpcException) { throw Map(e, context); }
+        catch (RpcException e)
+        {
+            ProtocolErrors.Count(e.StatusCode); // a handler's own status, rethrown as it is
+            throw;
+        }
     }
 
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
@@ -24,6 +30,11 @@ internal sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Inter
     {
         try { return await continuation(requestStream, context); }
         catch (Exception e) when (e is not RpcException) { throw Map(e, context); }
+        catch (RpcException e)
+        {
+            ProtocolErrors.Count(e.StatusCode); // a handler's own status, rethrown as it is
+            throw;
+        }
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
@@ -31,6 +42,11 @@ internal sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Inter
     {
         try { await continuation(request, responseStream, context); }
         catch (Exception e) when (e is not RpcException) { throw Map(e, context); }
+        catch (RpcException e)
+        {
+            ProtocolErrors.Count(e.StatusCode); // a handler's own status, rethrown as it is
+            throw;
+        }
     }
 
     public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
@@ -38,9 +54,22 @@ internal sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Inter
     {
         try { await continuation(requestStream, responseStream, context); }
         catch (Exception e) when (e is not RpcException) { throw Map(e, context); }
+        catch (RpcException e)
+        {
+            ProtocolErrors.Count(e.StatusCode); // a handler's own status, rethrown as it is
+            throw;
+        }
     }
 
-    private RpcException Map(Exception e, ServerCallContext context)
+    private static RpcException Counted(RpcException e)
+    {
+        ProtocolErrors.Count(e.StatusCode);
+        return e;
+    }
+
+    private RpcException Map(Exception e, ServerCallContext context) => Counted(MapCore(e, context));
+
+    private RpcException MapCore(Exception e, ServerCallContext context)
     {
         switch (Failures.Classify(e, context.CancellationToken))
         {

@@ -23,7 +23,13 @@ internal sealed class FeastErrors : IHttpErrorShape
 
     public IResult Unavailable(string message) => Detail(message, StatusCodes.Status503ServiceUnavailable);
 
-    public IResult Internal(string correlationId) => Results.Json(new
+    public IResult Internal(string correlationId)
+    {
+        ProtocolErrors.Count(ProtocolErrors.Feast, StatusCodes.Status500InternalServerError);
+        return Internal500(correlationId);
+    }
+
+    private static IResult Internal500(string correlationId) => Results.Json(new
     {
         detail = $"Internal Server Error; the server log has the details under correlation id {correlationId}",
         correlation_id = correlationId,
@@ -37,5 +43,9 @@ internal sealed class FeastErrors : IHttpErrorShape
         _ => Detail(message, status),
     };
 
-    private static IResult Detail(string detail, int status) => Results.Json(new { detail }, statusCode: status);
+    private static IResult Detail(string detail, int status)
+    {
+        ProtocolErrors.Count(ProtocolErrors.Feast, status);
+        return Results.Json(new { detail }, statusCode: status);
+    }
 }

@@ -3,6 +3,7 @@ using MlOps.Orleans.Gateway.Artifacts;
 using MlOps.Orleans.Gateway.Features;
 using MlOps.Orleans.Hosting;
 using MlOps.Orleans.Hosting.Clustering;
+using MlOps.Orleans.Hosting.Observability;
 
 namespace MlOps.Orleans.Gateway.Hosting;
 
@@ -18,7 +19,11 @@ public static class ClientHosting
         // Online reads call the shard grains from here; only the plans come from a silo.
         builder.Services.AddSingleton(sp => new GatewayPlanCache(sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<ILogger<GatewayPlanCache>>()));
         builder.Services.AddSingleton<IOnlineFeatureReader, GatewayOnlineReader>();
-        builder.UseOrleansClient(client => client.UseMlopsClustering(options));
+        builder.UseOrleansClient(client =>
+        {
+            client.UseMlopsClustering(options).AddMlopsDashboard(options);
+            if (options.Observability.Exports) client.AddActivityPropagation();
+        });
         // The gateway lists silos from the membership table, so make sure it exists even when the gateway starts first.
         OrleansSchema.EnsureAsync(options.OrleansPostgres).GetAwaiter().GetResult();
         return builder;

@@ -18,7 +18,13 @@ internal sealed class DiagnosticsErrors : IHttpErrorShape
 
     public IResult Unavailable(string message) => Error(message, StatusCodes.Status503ServiceUnavailable);
 
-    public IResult Internal(string correlationId) => Results.Json(new
+    public IResult Internal(string correlationId)
+    {
+        ProtocolErrors.Count(ProtocolErrors.Diagnostics, StatusCodes.Status500InternalServerError);
+        return Internal500(correlationId);
+    }
+
+    private static IResult Internal500(string correlationId) => Results.Json(new
     {
         error = $"internal error; the server log has the details under correlation id {correlationId}",
         correlation_id = correlationId,
@@ -26,5 +32,9 @@ internal sealed class DiagnosticsErrors : IHttpErrorShape
 
     public IResult Status(int status, string message) => Error(message, status);
 
-    private static IResult Error(string error, int status) => Results.Json(new { error }, statusCode: status);
+    private static IResult Error(string error, int status)
+    {
+        ProtocolErrors.Count(ProtocolErrors.Diagnostics, status);
+        return Results.Json(new { error }, statusCode: status);
+    }
 }

@@ -33,8 +33,8 @@ public static class EndpointHosting
         });
         builder.Services.AddGrpc(o =>
         {
-            // Outermost, so handler timings include the error mapping; absent (not merely idle) without diagnostics.
-            if (options.EnableDiagnostics) o.Interceptors.Add<StageTimingInterceptor>();
+            // Outermost, so handler timings include the error mapping; absent (not merely idle) when nothing reads them.
+            if (options.TimesStages) o.Interceptors.Add<StageTimingInterceptor>();
             o.Interceptors.Add<ErrorInterceptor>();
             o.MaxReceiveMessageSize = 16 * 1024 * 1024;
         });
@@ -58,8 +58,9 @@ public static class EndpointHosting
 
     public static WebApplication MapMlopsEndpoints(this WebApplication app)
     {
-        var diagnostics = app.Services.GetRequiredService<MlopsOptions>().EnableDiagnostics;
-        if (diagnostics) app.UseMiddleware<StageTimingMiddleware>();
+        var options = app.Services.GetRequiredService<MlopsOptions>();
+        var diagnostics = options.EnableDiagnostics;
+        if (options.TimesStages) app.UseMiddleware<StageTimingMiddleware>();
         app.UseMiddleware<HttpErrorMiddleware>();
         app.MapGrpcService<TrackingGrpcService>();
         app.MapGrpcService<ArtifactGrpcService>();

@@ -17,7 +17,13 @@ internal sealed class MlflowErrors : IHttpErrorShape
     public IResult Unavailable(string message) =>
         MlflowResults.Error("TEMPORARILY_UNAVAILABLE", message, StatusCodes.Status503ServiceUnavailable);
 
-    public IResult Internal(string correlationId) => Results.Json(new
+    public IResult Internal(string correlationId)
+    {
+        ProtocolErrors.Count(ProtocolErrors.Mlflow, "INTERNAL_ERROR");
+        return Internal500(correlationId);
+    }
+
+    private static IResult Internal500(string correlationId) => Results.Json(new
     {
         error_code = "INTERNAL_ERROR",
         message = $"internal error; the server log has the details under correlation id {correlationId}",

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Gateway.Common;
 using ErrorCode = MlOps.Orleans.Contracts.Common.ErrorCode;
 
 namespace MlOps.Orleans.Gateway.Mlflow;
@@ -19,8 +20,12 @@ internal static class MlflowResults
 
     public static IResult Empty() => Results.Json(new { }, Json);
 
-    public static IResult Error(string code, string message, int status) =>
-        Results.Json(new { error_code = code, message }, Json, statusCode: status);
+    /// <summary>Every MLflow error answer but the 500 is made here, so it is counted here (<paramref name="code"/> is a constant).</summary>
+    public static IResult Error(string code, string message, int status)
+    {
+        ProtocolErrors.Count(ProtocolErrors.Mlflow, code);
+        return Results.Json(new { error_code = code, message }, Json, statusCode: status);
+    }
 
     public static IResult From(MlopsException e) => e.Code switch
     {

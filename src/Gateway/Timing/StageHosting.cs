@@ -1,6 +1,6 @@
 namespace MlOps.Orleans.Gateway.Timing;
 
-/// <summary>Stage timings are collected only with Mlops:EnableDiagnostics: without a listener every recording point is a no-op.</summary>
+/// <summary>The /debug/stages listener, only with Mlops:EnableDiagnostics (an exporter, if any, listens through OpenTelemetry).</summary>
 public static class StageHosting
 {
     public static IServiceCollection AddMlopsStageListener(this IServiceCollection services)

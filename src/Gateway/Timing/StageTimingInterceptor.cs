@@ -6,7 +6,7 @@ namespace MlOps.Orleans.Gateway.Timing;
 
 /// <summary>
 /// Times unary and server-streaming gRPC handlers into <see cref="Stages.Handler"/>, outermost, so the error mapping of
-/// <see cref="Common.ErrorInterceptor"/> counts too. Only registered with diagnostics on. Client and duplex streams are
+/// <see cref="Common.ErrorInterceptor"/> counts too. Only registered when something reads the timings (diagnostics or an exporter). Client and duplex streams are
 /// not timed: a stream lives as long as its client wants, which says nothing about where a request's time goes.
 /// </summary>
 internal sealed class StageTimingInterceptor : Interceptor

@@ -1,13 +1,15 @@
 using MlOps.Orleans.Contracts.Telemetry;
 using MlOps.Orleans.Gateway.Mlflow;
+using MlOps.Orleans.Hosting.Observability;
 
 namespace MlOps.Orleans.Gateway.Timing;
 
 /// <summary>
 /// Times MLflow REST and Feast HTTP requests into <see cref="Stages.Handler"/>, tagged with the protocol, the HTTP method and
 /// the route template (never the raw path, which holds ids). Runs outside <see cref="Common.HttpErrorMiddleware"/> so shaped
-/// errors count; only in the pipeline with diagnostics on. gRPC has its own timing (<see cref="StageTimingInterceptor"/>),
-/// and /debug is not timed, so reading the figures does not change them.
+/// errors count; only in the pipeline when something reads the timings (diagnostics or an exporter). gRPC has its own timing
+/// (<see cref="StageTimingInterceptor"/>), and /debug, /metrics and the dashboard are not timed, so reading the figures does
+/// not change them.
 /// </summary>
 internal sealed class StageTimingMiddleware(RequestDelegate next)
 {
@@ -16,7 +18,9 @@ internal sealed class StageTimingMiddleware(RequestDelegate next)
         var request = context.Request;
         if (!Stages.Handler.Enabled
             || request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
-            || request.Path.StartsWithSegments("/debug"))
+            || request.Path.StartsWithSegments("/debug")
+            || request.Path.StartsWithSegments(ObservabilityOptions.MetricsPath)
+            || request.Path.StartsWithSegments(ObservabilityOptions.DashboardPath))
         {
             return next(context);
         }

@@ -29,5 +29,5 @@ public static class ListenerSections
             ? null
             : $"{string.Join(", ", configured)}: listeners from the {string.Join(" and ", Sections)} sections are refused, because they " +
               "would bind beside Mlops:BindAddress, unchecked by the loopback guard; set Mlops:BindAddress, Mlops:AdvertisedAddress " +
-              "and the Mlops ports (HttpPort, GrpcPort, SiloPort, OrleansGatewayPort) instead";
+              "and the Mlops ports (HttpPort, GrpcPort, SiloPort, OrleansGatewayPort, Observability:Port) instead";
 }

@@ -5,7 +5,8 @@ namespace MlOps.Orleans.Silo.Hosting;
 
 /// <summary>
 /// Times every incoming grain call this silo runs into <see cref="Stages.GrainCall"/>, tagged <c>Interface.Method</c>.
-/// Registered only with Mlops:EnableDiagnostics, so a silo without it does not even pass through this filter.
+/// Registered only when something reads the timings (Mlops:EnableDiagnostics or an exporter: the observability port or OTLP),
+/// so a silo with neither does not even pass through this filter.
 /// </summary>
 internal sealed class GrainCallTiming : IIncomingGrainCallFilter
 {

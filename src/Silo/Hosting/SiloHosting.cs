@@ -4,6 +4,7 @@ using MlOps.Orleans.Gateway.Artifacts;
 using MlOps.Orleans.Gateway.Timing;
 using MlOps.Orleans.Hosting;
 using MlOps.Orleans.Hosting.Clustering;
+using MlOps.Orleans.Hosting.Observability;
 
 namespace MlOps.Orleans.Silo.Hosting;
 
@@ -26,13 +27,16 @@ public static class SiloHosting
         builder.Services.AddMlopsCatalog(catalog);
         // Warns about (or, with Mlops:RequireDurableBackends, refuses) backends that would lose acknowledged writes.
         builder.Services.AddHostedService<BackendDurabilityCheck>();
-        if (options.EnableDiagnostics)
+        // Grain call timings, for /debug/stages or an exporter; with neither, no filter at all.
+        if (options.TimesStages) builder.Services.AddSingleton<IIncomingGrainCallFilter, GrainCallTiming>();
+        // This silo's name beside its timings on /debug/stages.
+        if (options.EnableDiagnostics) builder.Services.AddSingleton<IStageProcess, SiloStageProcess>();
+        builder.UseOrleans(silo =>
         {
-            // Grain call timings (and this silo's name beside them on /debug/stages); without diagnostics, no filter at all.
-            builder.Services.AddSingleton<IIncomingGrainCallFilter, GrainCallTiming>();
-            builder.Services.AddSingleton<IStageProcess, SiloStageProcess>();
-        }
-        builder.UseOrleans(silo => silo.UseMlopsClustering(options));
+            silo.UseMlopsClustering(options).AddMlopsDashboard(options);
+            // Trace context across grain calls, only when spans are recorded (a collector is configured).
+            if (options.Observability.Exports) silo.AddActivityPropagation();
+        });
         return builder;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using MlOps.Orleans.Hosting.Observability;
 using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Gateway;
@@ -162,6 +163,9 @@ public sealed class HttpErrorPathTests(FaultingPlatformFixture platform) : IClas
         foreach (var route in routes)
         {
             var pattern = "/" + route.RoutePattern.RawText!.TrimStart('/');
+            // The scrape and the dashboard answer only on the observability port, never on this one (ObservabilityProcessTests).
+            if (pattern.StartsWith(ObservabilityOptions.MetricsPath, StringComparison.Ordinal) ||
+                pattern.StartsWith(ObservabilityOptions.DashboardPath, StringComparison.Ordinal)) continue;
             if (Exempt.Keys.Any(k => pattern == k || pattern.EndsWith("/" + k, StringComparison.Ordinal))) continue;
             if (route.Metadata.GetMetadata<IHttpMethodMetadata>() is not { } methods) continue;
             var url = Fill(route);

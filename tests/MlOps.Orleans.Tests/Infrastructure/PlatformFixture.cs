@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using MlOps.Orleans.Gateway.Hosting;
 using MlOps.Orleans.Hosting;
+using MlOps.Orleans.Hosting.Observability;
 using MlOps.Orleans.Silo.Hosting;
 using Wire = MlOps.Orleans.Protos.Tracking.V1;
 
@@ -17,11 +18,12 @@ public abstract class PlatformFixture : IAsyncLifetime
     private WebApplication? _app;
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "mlops-tests", Guid.NewGuid().ToString("N"));
 
-    // HTTP, gRPC, silo, Orleans gateway: held until the moment the platform binds them (see FreePort).
-    private readonly PortReservation _ports = FreePort.Reserve(4);
+    // HTTP, gRPC, silo, Orleans gateway, observability: held until the moment the platform binds them (see FreePort).
+    private readonly PortReservation _ports = FreePort.Reserve(5);
 
     public int HttpPort => _ports.Ports[0];
     public int GrpcPort => _ports.Ports[1];
+    public int ObservabilityPort => _ports.Ports[4];
     public GrpcChannel Channel { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
     public Wire.TrackingService.TrackingServiceClient Tracking { get; private set; } = null!;
@@ -40,6 +42,7 @@ public abstract class PlatformFixture : IAsyncLifetime
         settings["Mlops:GrpcPort"] = GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Mlops:SiloPort"] = _ports.Ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Mlops:OrleansGatewayPort"] = _ports.Ports[3].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Mlops:Observability:Port"] = ObservabilityPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Mlops:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8];
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
@@ -48,6 +51,7 @@ public abstract class PlatformFixture : IAsyncLifetime
         builder.AddMlopsEndpoints(options);
         Configure(builder);
         _app = builder.Build();
+        _app.MapMlopsObservability();
         _app.MapMlopsEndpoints();
         _ports.Dispose();
         await _app.StartAsync();

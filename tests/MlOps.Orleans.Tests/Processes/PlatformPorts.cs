@@ -2,8 +2,8 @@ using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Processes;
 
-/// <summary>The four ports one platform process listens on: distinct, from <see cref="FreePort"/>'s range, free a moment ago.</summary>
-public sealed record PlatformPorts(int Http, int Grpc, int Silo, int Gateway)
+/// <summary>The five ports one platform process listens on: distinct, from <see cref="FreePort"/>'s range, free a moment ago.</summary>
+public sealed record PlatformPorts(int Http, int Grpc, int Silo, int Gateway, int Observability)
 {
     /// <summary>
     /// The child binds them seconds later, after its start-up; below the ephemeral range and handed out once per test
@@ -11,8 +11,8 @@ public sealed record PlatformPorts(int Http, int Grpc, int Silo, int Gateway)
     /// </summary>
     public static PlatformPorts Allocate()
     {
-        using var reservation = FreePort.Reserve(4);
+        using var reservation = FreePort.Reserve(5);
         var ports = reservation.Ports;
-        return new PlatformPorts(ports[0], ports[1], ports[2], ports[3]);
+        return new PlatformPorts(ports[0], ports[1], ports[2], ports[3], ports[4]);
     }
 }

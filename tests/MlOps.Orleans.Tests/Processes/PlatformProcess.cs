@@ -91,7 +91,8 @@ public sealed class PlatformProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(app == PlatformApp.Silo ? PlatformBinaries.Silo : PlatformBinaries.Gateway);
-        foreach (var (option, port) in new[] { ("--http-port", ports.Http), ("--grpc-port", ports.Grpc), ("--silo-port", ports.Silo), ("--gateway-port", ports.Gateway) })
+        foreach (var (option, port) in new[] { ("--http-port", ports.Http), ("--grpc-port", ports.Grpc), ("--silo-port", ports.Silo), ("--gateway-port", ports.Gateway),
+                     ("--observability-port", ports.Observability) })
         {
             start.ArgumentList.Add(option);
             start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));

@@ -74,6 +74,7 @@ internal sealed class MaterializationPipeline(IGrainFactory grains, Materializat
                 // The shard call itself cannot be recalled; a cancelled job stops waiting and sends nothing more.
                 await shard.Write(layout, batch.Rows).WaitAsync(linked.Token).ConfigureAwait(false);
                 Interlocked.Add(ref written[viewIndex], batch.Rows.Count);
+                MaterializationMetrics.Written(layout.Key.View, batch.Rows.Count);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

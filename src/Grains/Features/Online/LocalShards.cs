@@ -30,6 +30,8 @@ public sealed class LocalShards(OnlineStoreOptions store) : ILocalShardRows
                 into[views[l]][r] = row;
             }
         }
+        // Answered from an active shard's memory on this silo: every lookup a hit (the shard grain counts its own).
+        OnlineCacheMetrics.Record(rowIndexes.Count * layouts.Length, 0);
         return true;
     }
 }

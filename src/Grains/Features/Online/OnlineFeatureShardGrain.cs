@@ -42,6 +42,7 @@ public sealed class OnlineFeatureShardGrain(IOnlineStore store, OnlineServingOpt
         var result = new OnlineRow?[views.Count][];
         List<int>? missing = null;
         bool[]? marked = null;
+        var misses = 0;
         for (var v = 0; v < views.Count; v++)
         {
             result[v] = new OnlineRow?[entityKeys.Count];
@@ -51,13 +52,18 @@ public sealed class OnlineFeatureShardGrain(IOnlineStore store, OnlineServingOpt
                 {
                     result[v][e] = row;
                 }
-                else if (!(marked ??= new bool[entityKeys.Count])[e])
+                else
                 {
-                    marked[e] = true;
-                    (missing ??= []).Add(e);
+                    misses++;
+                    if (!(marked ??= new bool[entityKeys.Count])[e])
+                    {
+                        marked[e] = true;
+                        (missing ??= []).Add(e);
+                    }
                 }
             }
         }
+        OnlineCacheMetrics.Record(views.Count * entityKeys.Count - misses, misses);
         if (missing is null)
         {
             if (start != 0) Stages.OnlineShardRead.Record(Stages.ElapsedMs(start), new KeyValuePair<string, object?>("path", "memory"));
