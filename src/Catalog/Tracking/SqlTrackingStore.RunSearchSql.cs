@@ -9,13 +9,13 @@ namespace MlOps.Orleans.Catalog.Tracking;
 public sealed partial class SqlTrackingStore
 {
     /// <summary>
-    /// Above this many runs in the searched experiments, a search ordered by a metric walks the metric's
-    /// (experiment, key, value) index and stops after a page; below it, reading every run and sorting is cheaper. The
-    /// walk visits the searched experiments' rows of the key only (before issue 16 it visited every experiment's), so it
-    /// costs about page / filter selectivity index steps, against one step per searched run plus a sort. The threshold
-    /// was set at 5,000 runs when the walk still read other experiments' rows (docs/benchmarks.md, search section).
+    /// From this many runs in the searched experiments, a search ordered by a metric walks the metric's
+    /// (experiment, key, value) index and stops after a page; below it, every run is read and sorted. The walk reads the
+    /// searched experiments' rows of the key only (before issue 16 it read every experiment's, and the threshold was 5,000
+    /// runs), about page / filter selectivity of them, and never more than reading every run: so it is taken at any size.
+    /// Tests set a threshold to reach the other plan.
     /// </summary>
-    public const int DefaultIndexWalkMinRuns = 5_000;
+    public const int DefaultIndexWalkMinRuns = 0;
 
     /// <summary>Which runs one query of a run search reads; a page is filled from its segments in order.</summary>
     internal enum RunSegment
@@ -64,16 +64,20 @@ public sealed partial class SqlTrackingStore
         IReadOnlyList<FilterClause> filters, CancellationToken ct)
     {
         if (orders.Count == 0 || orders[0].Kind != EntityKind.Metric) return [RunSegment.All];
+        if (_indexWalkMinRuns > 0 && !await ReachesWalkThresholdAsync(c, query, ct).ConfigureAwait(false)) return [RunSegment.All];
+        // Every comparator is false on a missing or NaN value, so a filter on the leading metric leaves no missing runs.
+        return filters.Any(f => f.Kind == EntityKind.Metric && f.Key == orders[0].Key) ? [RunSegment.Present] : [RunSegment.Present, RunSegment.Missing];
+    }
+
+    private async Task<bool> ReachesWalkThresholdAsync(DbConnection c, SearchRunsQuery query, CancellationToken ct)
+    {
         // Counting stops at the threshold, so the probe costs at most that many steps of the experiment index.
         var p = new SqlParameters();
         var ids = string.Join(", ", query.ExperimentIds.Select(e => p.Add(ParseId(e))));
         await using var probe = c.Command($"SELECT COUNT(*) FROM (SELECT 1 FROM runs r WHERE r.experiment_id IN ({ids}) AND " +
             $"{LifecycleCondition("r.lifecycle_stage", query.ViewType)} LIMIT {p.Add(_indexWalkMinRuns)}) n");
         p.ApplyTo(probe);
-        var runs = Convert.ToInt64(await probe.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-        if (runs < _indexWalkMinRuns) return [RunSegment.All];
-        // Every comparator is false on a missing or NaN value, so a filter on the leading metric leaves no missing runs.
-        return filters.Any(f => f.Kind == EntityKind.Metric && f.Key == orders[0].Key) ? [RunSegment.Present] : [RunSegment.Present, RunSegment.Missing];
+        return Convert.ToInt64(await probe.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) >= _indexWalkMinRuns;
     }
 
     /// <summary>

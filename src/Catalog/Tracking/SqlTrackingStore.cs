@@ -9,7 +9,7 @@ namespace MlOps.Orleans.Catalog.Tracking;
 /// The tracking catalog (experiments, runs, metrics, run artifacts) over a <see cref="CatalogDatabase"/>; its parts are
 /// experiments and artifacts here, runs in <c>SqlTrackingStore.Runs.cs</c>, searches in <c>SqlTrackingStore.Search.cs</c>.
 /// <paramref name="indexWalkMinRuns"/> is where a metric-ordered run search switches plan (see
-/// <see cref="DefaultIndexWalkMinRuns"/>); tests lower it to check both plans on small experiments.
+/// <see cref="DefaultIndexWalkMinRuns"/>); tests raise it to check the whole-experiment plan too.
 /// </summary>
 public sealed partial class SqlTrackingStore(CatalogDatabase db, int indexWalkMinRuns = SqlTrackingStore.DefaultIndexWalkMinRuns) : ITrackingStore
 {

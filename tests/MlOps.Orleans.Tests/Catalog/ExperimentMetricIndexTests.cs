@@ -28,14 +28,14 @@ public sealed class ExperimentMetricIndexTests : IDisposable
     public async Task Sqlite_walk_and_filter_read_the_experiment_range_only()
     {
         await using var db = await SqliteCatalogDatabase.OpenAsync(Path.Join(_folder, "catalog.db"));
-        var walk = new SqlTrackingStore(db, indexWalkMinRuns: 0);
+        var walk = new SqlTrackingStore(db);
         await SeedAsync(walk, "21", 30);
         await SeedAsync(walk, "22", 300);
 
         var ordered = await walk.ExplainRunSearchAsync(new SearchRunsQuery(["21"], "metrics.acc > 0.5", ViewType.ActiveOnly, 10, ["metrics.rmse ASC"], null));
         Assert.Contains(ordered, l => l.StartsWith("Present:", StringComparison.Ordinal) &&
             l.Contains("ix_latest_metrics_experiment_key (experiment_id=? AND key=?", StringComparison.Ordinal));
-        var filtered = await new SqlTrackingStore(db).ExplainRunSearchAsync(new SearchRunsQuery(["21"], "metrics.rmse < 0.5", ViewType.ActiveOnly, 10, [], null));
+        var filtered = await walk.ExplainRunSearchAsync(new SearchRunsQuery(["21"], "metrics.rmse < 0.5", ViewType.ActiveOnly, 10, [], null));
         // The whole-experiment plan starts from the runs of the experiment, never from a scan of any table.
         Assert.DoesNotContain(filtered, l => l.Contains(": SCAN ", StringComparison.Ordinal));
         Assert.Contains(filtered, l => l.Contains("ix_runs_experiment (experiment_id=?", StringComparison.Ordinal));
@@ -84,7 +84,7 @@ public sealed class ExperimentMetricIndexTests : IDisposable
         await using CatalogDatabase db = backend == "sqlite"
             ? await SqliteCatalogDatabase.OpenAsync(location)
             : await PostgresCatalogDatabase.OpenAsync(location);
-        var walk = new SqlTrackingStore(db, indexWalkMinRuns: 0);
+        var walk = new SqlTrackingStore(db);
         var page = await walk.SearchRunsAsync(new SearchRunsQuery(["31"], "metrics.rmse > 0", ViewType.ActiveOnly, 10, ["metrics.rmse DESC"], null));
         Assert.Equal(["r31b", "r31a"], page.Runs.Select(r => r.Info.RunId));
         page = await walk.SearchRunsAsync(new SearchRunsQuery(["32", "31"], null, ViewType.ActiveOnly, 10, ["metrics.rmse ASC"], null));

@@ -10,10 +10,10 @@ using static MlOps.Orleans.Catalog.Tracking.SqlTrackingStore;
 namespace MlOps.Orleans.Tests.Catalog;
 
 /// <summary>
-/// A run search ordered by a metric walks the metric's (key, value) index on large experiments and reads every run on
-/// small ones. Both plans must give the same pages: present values in order, then runs without the metric (or NaN),
-/// ties broken by run id, paged with tokens across the boundary. Checked against a brute force over what was seeded,
-/// with the walk forced on a small catalog (threshold 0) and the default threshold (which reads every run here).
+/// A run search ordered by a metric walks the metric's (experiment, key, value) index; below a threshold (none by
+/// default) it reads every run instead. Both plans must give the same pages: present values in order, then runs without
+/// the metric (or NaN), ties broken by run id, paged with tokens across the boundary. Checked against a brute force over
+/// what was seeded, with the default (the walk) and a threshold above the catalog's size (every run read).
 /// </summary>
 [Trait("Category", Category.Platform)]
 public sealed class RunSearchPlanTests : IDisposable
@@ -30,8 +30,8 @@ public sealed class RunSearchPlanTests : IDisposable
     public async Task Both_plans_page_like_the_brute_force(string backend)
     {
         await using var db = await OpenAsync(backend);
-        var walk = new SqlTrackingStore(db, indexWalkMinRuns: 0);
-        var whole = new SqlTrackingStore(db);
+        var walk = new SqlTrackingStore(db);
+        var whole = new SqlTrackingStore(db, indexWalkMinRuns: 10 * RunsPerExperiment);
         var runs = await SeedAsync(walk);
         string[] a = [runs[0].ExperimentId], both = [runs[0].ExperimentId, runs[^1].ExperimentId];
 
