@@ -23,10 +23,11 @@ public sealed class ObservabilityOptions
     /// <summary>Lets <see cref="Address"/> be a non-loopback address; meant for one reachable only inside the cluster.</summary>
     public bool AllowClusterAddress { get; set; }
     /// <summary>
-    /// The Orleans dashboard on the observability port. Its grain profiler records only while someone reads the dashboard,
-    /// but its incoming call filter (one async frame per grain call) is registered whenever this is on.
+    /// The Orleans dashboard on the observability port, off unless asked for. Its grain profiler records only while someone
+    /// reads the dashboard, but its incoming call filter (one async frame per grain call) is registered whenever this is
+    /// on, and its silo statistics cost an idle silo holding 100,000 runs 0.06 core (docs/benchmarks.md, issue 16).
     /// </summary>
-    public bool Dashboard { get; set; } = true;
+    public bool Dashboard { get; set; }
     /// <summary>
     /// OTLP (gRPC) collector for traces and metrics. Empty: the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is used when set
     /// (with the other <c>OTEL_EXPORTER_OTLP_*</c> variables); with neither, nothing is pushed and no spans are recorded.

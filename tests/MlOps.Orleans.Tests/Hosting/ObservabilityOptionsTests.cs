@@ -19,7 +19,8 @@ public sealed class ObservabilityOptionsTests
     public void By_default_the_scrape_and_dashboard_listen_on_loopback_9464_and_nothing_is_pushed()
     {
         var o = Load().Observability;
-        Assert.Equal(("127.0.0.1", 9464, true, true), (o.Address, o.Port, o.Listens, o.ServesDashboard));
+        Assert.Equal(("127.0.0.1", 9464, true, false), (o.Address, o.Port, o.Listens, o.ServesDashboard));
+        Assert.True(Load(("Mlops:Observability:Dashboard", "true")).Observability.ServesDashboard);
         Assert.False(o.Exports);
         Assert.True(Load().TimesStages);
     }

@@ -33,7 +33,9 @@ public sealed class ObservabilityProcessTests(ITestOutputHelper output) : IAsync
         // Exits while settings are read, so it runs beside the real start.
         var refused = RefusedAsync("refused-address", new() { ["Mlops__Observability__Address"] = "10.0.0.7" });
         var ports = PlatformPorts.Allocate();
-        var silo = await _scope.StartEmbeddedAsync("silo", _scope.CreateDirectory("data"), ports);
+        // The dashboard is opt-in (it costs an idle silo CPU), so this silo asks for it.
+        var silo = await _scope.StartAsync(PlatformApp.Silo, "silo", ports, ["--data-dir", _scope.CreateDirectory("data")],
+            new Dictionary<string, string> { ["Mlops__Observability__Dashboard"] = "true" });
         using var api = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = Deadline };
         using var observability = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.Observability.ToString(CultureInfo.InvariantCulture)}/"), Timeout = Deadline };
 
