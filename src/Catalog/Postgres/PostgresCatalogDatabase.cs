@@ -131,9 +131,8 @@ public sealed class PostgresCatalogDatabase : CatalogDatabase
         var tx = await c.BeginTransactionAsync().ConfigureAwait(false);
         try
         {
-            var ok = group.Count == 1
-                ? await WriteQueue.RunGroupAsync(group, c, tx).ConfigureAwait(false)
-                : await WriteQueue.TryRunGroupWithoutSavepointsAsync(group, c, tx).ConfigureAwait(false);
+            // A write alone needs no savepoint either: its failure rolls the transaction back.
+            var ok = await WriteQueue.TryRunGroupWithoutSavepointsAsync(group, c, tx).ConfigureAwait(false);
             if (!ok && group.Count > 1)
             {
                 await tx.RollbackAsync().ConfigureAwait(false);

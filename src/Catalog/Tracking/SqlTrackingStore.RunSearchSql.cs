@@ -89,6 +89,8 @@ public sealed partial class SqlTrackingStore
         IReadOnlyList<OrderClause> orders, RunSegment segment, IReadOnlyList<object?>? last, int limit)
     {
         var p = new SqlParameters();
+        // The searched experiments, bound once: the run filter and the metric walk both name them.
+        var experiments = string.Join(", ", query.ExperimentIds.Select(e => p.Add(ParseId(e))));
         var from = "runs r";
         var joins = new List<string>();
         var where = new List<string>();
@@ -104,7 +106,7 @@ public sealed partial class SqlTrackingStore
                 from = $"latest_metrics o0 {_db.JoinInThisOrder} runs r ON r.run_id = o0.run_id";
                 // With one experiment the index gives the rows in value order; with several, each experiment's range
                 // is read and merged by a sort, still without reading other experiments' rows.
-                where.Add($"o0.experiment_id IN ({string.Join(", ", query.ExperimentIds.Select(e => p.Add(ParseId(e))))}) AND o0.key = {p.Add(o.Key)} AND o0.value IS NOT NULL");
+                where.Add($"o0.experiment_id IN ({experiments}) AND o0.key = {p.Add(o.Key)} AND o0.value IS NOT NULL");
                 joined[(EntityKind.Metric, o.Key)] = "o0";
                 keys.Add(new SortKey("o0.value", o.Descending, SortType.Real, NotNull: true));
             }
@@ -120,7 +122,7 @@ public sealed partial class SqlTrackingStore
         keys.Add(new SortKey("r.run_id", false, SortType.Text, NotNull: true));
 
         where.Add($"r.workspace = {p.Add(Workspace)}");
-        where.Add($"r.experiment_id IN ({string.Join(", ", query.ExperimentIds.Select(e => p.Add(ParseId(e))))})");
+        where.Add($"r.experiment_id IN ({experiments})");
         where.Add(LifecycleCondition("r.lifecycle_stage", query.ViewType));
         foreach (var f in filters)
         {
