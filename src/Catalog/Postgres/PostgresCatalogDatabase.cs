@@ -39,7 +39,7 @@ public sealed class PostgresCatalogDatabase : CatalogDatabase
     /// <summary>As <see cref="OpenAsync(string, CancellationToken)"/>, with <paramref name="writeLanes"/> concurrent group commits.</summary>
     public static async Task<PostgresCatalogDatabase> OpenAsync(string connectionString, int writeLanes, CancellationToken ct = default)
     {
-        var dataSource = NpgsqlDataSource.Create(WithAutoPrepare(connectionString));
+        var dataSource = NpgsqlDataSource.Create(WithPoolDefaults(connectionString));
         var database = new PostgresCatalogDatabase(dataSource, writeLanes);
         await database.MigrateAsync(ct).ConfigureAwait(false);
         return database;
@@ -48,16 +48,21 @@ public sealed class PostgresCatalogDatabase : CatalogDatabase
     /// <summary>
     /// Npgsql prepares none of our statements unless told to; the catalog sends the same few statements for every write, so
     /// letting it prepare those used twice saves PostgreSQL a parse and a plan per statement. A connection string that sets
-    /// <c>Max Auto Prepare</c> itself (0 turns it off) is left as it is.
+    /// <c>Max Auto Prepare</c> itself (0 turns it off) is left as it is. The catalog also keeps no session state (its advisory
+    /// locks are transaction-scoped; no temp tables, LISTEN or SET), so the reset Npgsql sends when a connection goes back
+    /// to the pool is a round trip per catalog call for nothing: it is turned off unless the string sets No Reset On Close.
     /// </summary>
-    private static string WithAutoPrepare(string connectionString)
+    private static string WithPoolDefaults(string connectionString)
     {
         // The plain builder holds only the keys the string has (Npgsql's reports every known key as present).
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare")) return connectionString;
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        builder.MaxAutoPrepare = 64;
-        builder.AutoPrepareMinUsages = 2;
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose")) builder.NoResetOnClose = true;
         return builder.ConnectionString;
     }
 
@@ -217,7 +222,7 @@ public sealed class PostgresCatalogDatabase : CatalogDatabase
 
     public override string ILike(string left, string right) => $"{left} ILIKE {right}";
 
-    public override string JoinInThisOrder => "JOIN";
+    public override string JoinRunOfEachRow(string rowAlias) => $"CROSS JOIN LATERAL (SELECT * FROM runs WHERE run_id = {rowAlias}.run_id OFFSET 0) r";
 
     public override async ValueTask DisposeAsync()
     {

@@ -103,7 +103,7 @@ public sealed class SqliteCatalogDatabase : CatalogDatabase
 
     public override string ILike(string left, string right) => $"lower({left}) LIKE lower({right})";
 
-    public override string JoinInThisOrder => "CROSS JOIN";
+    public override string JoinRunOfEachRow(string rowAlias) => $"CROSS JOIN runs r ON r.run_id = {rowAlias}.run_id";
 
     public override ValueTask DisposeAsync() => _writer.DisposeAsync();
 }

@@ -103,7 +103,7 @@ public sealed partial class SqlTrackingStore
             if (i == 0 && segment == RunSegment.Present)
             {
                 // The metric row leads the join (SQLite is told so), so rows come in index order and the LIMIT ends the walk.
-                from = $"latest_metrics o0 {_db.JoinInThisOrder} runs r ON r.run_id = o0.run_id";
+                from = $"latest_metrics o0 {_db.JoinRunOfEachRow("o0")}";
                 // With one experiment the index gives the rows in value order; with several, each experiment's range
                 // is read and merged by a sort, still without reading other experiments' rows.
                 where.Add($"o0.experiment_id IN ({experiments}) AND o0.key = {p.Add(o.Key)} AND o0.value IS NOT NULL");
@@ -119,10 +119,14 @@ public sealed partial class SqlTrackingStore
             else keys.Add(RunSortKey(o, "o" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), joins, joined, filters, p));
         }
         if (orders.Count == 0) keys.Add(new SortKey("r.start_time", true, SortType.Integer, NotNull: true));
-        keys.Add(new SortKey("r.run_id", false, SortType.Text, NotNull: true));
+        // Ordered by one metric, the walk's own run id breaks ties: PostgreSQL then reads the index in value order and sorts
+        // only within equal values (an incremental sort), instead of sorting every row it joined.
+        keys.Add(new SortKey(segment == RunSegment.Present && orders.Count == 1 ? "o0.run_id" : "r.run_id", false, SortType.Text, NotNull: true));
 
         where.Add($"r.workspace = {p.Add(Workspace)}");
-        where.Add($"r.experiment_id IN ({experiments})");
+        // The walk already holds the searched experiments' rows only (a run never changes experiment): saying it of the run
+        // too only offered PostgreSQL the experiment's run index as another way to reach each run.
+        if (segment != RunSegment.Present) where.Add($"r.experiment_id IN ({experiments})");
         where.Add(LifecycleCondition("r.lifecycle_stage", query.ViewType));
         foreach (var f in filters)
         {
