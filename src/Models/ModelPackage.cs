@@ -1,11 +1,13 @@
 using System.Text.Json;
 using MlOps.Orleans.Contracts.Common;
+using MlOps.Orleans.Models.Mlflow;
 
 namespace MlOps.Orleans.Models;
 
 /// <summary>
 /// Reads, writes and validates model packages: a folder holding <see cref="ManifestFileName"/> and the ONNX file it
-/// names. The format is described in docs/model-package.md.
+/// names, or MLflow's <see cref="MlmodelFile.FileName"/> (<see cref="MlflowPackage"/>). The formats are described in
+/// docs/model-package.md.
 /// </summary>
 public static class ModelPackage
 {
@@ -63,6 +65,8 @@ public static class ModelPackage
     /// <summary>
     /// Checks a package folder end to end: the manifest, the model file's path, that ONNX Runtime loads the model,
     /// that its inputs and outputs match the signature, and that it runs on the input example when there is one.
+    /// Without <see cref="ManifestFileName"/>, an MLflow <see cref="MlmodelFile.FileName"/> is read instead; beside
+    /// one, the manifest decides and the MLmodel must parse and name the same model file.
     /// Never throws for a bad package; the answer says why it is bad.
     /// </summary>
     public static PackageValidation Validate(string packageDirectory)
@@ -81,7 +85,9 @@ public static class ModelPackage
         var manifestFile = new FileInfo(manifestPath);
         if (!manifestFile.Exists)
         {
-            return PackageValidation.Invalid($"manifest {ManifestFileName} is missing");
+            return MlflowPackage.IsPresent(packageDirectory)
+                ? MlflowPackage.Validate(packageDirectory)
+                : PackageValidation.Invalid($"manifest {ManifestFileName} is missing, and there is no MLflow {MlmodelFile.FileName} either");
         }
 
         if (manifestFile.Length > ManifestJson.MaxManifestBytes)
@@ -104,9 +110,9 @@ public static class ModelPackage
             return PackageValidation.Invalid($"manifest {ManifestFileName} cannot be read: {ex.Message}");
         }
 
-        return FindModelProblem(packageDirectory, manifest) is { } reason
-            ? PackageValidation.Invalid(reason, manifest)
-            : PackageValidation.Valid(manifest);
+        var reason = FindModelProblem(packageDirectory, manifest)
+            ?? (MlflowPackage.IsPresent(packageDirectory) ? MlflowPackage.FindDisagreement(packageDirectory, manifest) : null);
+        return reason is null ? PackageValidation.Valid(manifest) : PackageValidation.Invalid(reason, manifest);
     }
 
     private static string? FindModelProblem(string packageDirectory, ModelManifest manifest)
