@@ -1,26 +1,51 @@
 #!/usr/bin/env bash
-# Prepares a real MLflow 2.22 server and client on Debian's own Python, for `mlflow-compare` and
-# bench/scripts/mlflow-python-client.py (see ../shared/reference/mlflow-clients.md). Idempotent: installs the Debian
-# packages MLflow imports if any is missing, writes MLflow's source tree out of the snapshot if it is not there yet,
-# copies the opentelemetry import stubs beside it, checks that `import mlflow` works, and prints the PYTHONPATH to use
-# as its last line.
+# Prepares a real MLflow server and client (2.22 by default, or 3.5) on Debian's own Python, for `mlflow-compare`,
+# bench/scripts/mlflow-python-client.py and bench/scripts/mlflow3-session.py (see ../shared/reference/mlflow-clients.md).
+# Idempotent: installs the Debian packages MLflow imports if any is missing, writes MLflow's source tree out of the
+# snapshot if it is not there yet, copies the import stubs beside it, checks that `import mlflow` works, and prints the
+# PYTHONPATH to use as its last line.
 #
-#   bench/scripts/mlflow-reference.sh [HOME]     HOME defaults to $MLOPS_MLFLOW_HOME or /work/mlflow-2.22
+#   bench/scripts/mlflow-reference.sh [HOME]                 2.22; HOME defaults to $MLOPS_MLFLOW_HOME or /work/mlflow-2.22
+#   bench/scripts/mlflow-reference.sh --version 3.5 [HOME]   3.5; HOME defaults to /work/mlflow-3.5
 #
-# Layout of HOME (what MlflowReferenceSpec reads): tree/ (mlflow, pyproject.toml, requirements, skinny), stubs/
-# (opentelemetry stubs) and SOURCE (repository and commit).
+# Layout of HOME (what MlflowReferenceSpec reads): tree/ (mlflow, pyproject.toml, requirements, and skinny for 2.22 or
+# libs for 3.5), stubs/ (opentelemetry stubs; for 3.5 also compiled opentelemetry protos, an empty databricks/ and the
+# mlflow dist-info 3.x looks for) and SOURCE (repository and commit).
 set -euo pipefail
 
-HOME_DIR="${1:-${MLOPS_MLFLOW_HOME:-/work/mlflow-2.22}}"
-MIRROR="${MLOPS_MLFLOW_MIRROR:-/work/.mirror/opendatahub-io+mlflow/repo}"
-STUBS="${MLOPS_MLFLOW_STUBS:-/work/shared/tools/mlflow-client/stubs-2.22}"
-COMMIT=a68ee413624f5067ec33fa05ba1785fab613fa24
-PYTHON=/usr/bin/python3
+VERSION=2.22
+if [[ "${1:-}" == "--version" ]]; then
+  VERSION="${2:?--version needs 2.22 or 3.5}"
+  shift 2
+elif [[ "${1:-}" == --version=* ]]; then
+  VERSION="${1#--version=}"
+  shift
+fi
+
 PACKAGES=(python3-requests python3-yaml python3-protobuf python3-click python3-cloudpickle python3-packaging
   python3-sqlparse python3-git python3-flask python3-sqlalchemy python3-alembic python3-pandas python3-numpy
   python3-cachetools python3-pydantic python3-typing-extensions python3-importlib-metadata python3-gunicorn
   python3-markdown python3-jinja2 python3-docker python3-waitress python3-flask-cors python3-graphene python3-sklearn
   python3-scipy)
+case "$VERSION" in
+  2.22)
+    HOME_DIR="${1:-${MLOPS_MLFLOW_HOME:-/work/mlflow-2.22}}"
+    STUBS="${MLOPS_MLFLOW_STUBS:-/work/shared/tools/mlflow-client/stubs-2.22}"
+    COMMIT=a68ee413624f5067ec33fa05ba1785fab613fa24
+    FOLDERS=(mlflow pyproject.toml requirements skinny)
+    ;;
+  3.5)
+    # $MLOPS_MLFLOW_HOME names the 2.22 home the bench uses, so it is not read here.
+    HOME_DIR="${1:-/work/mlflow-3.5}"
+    STUBS="${MLOPS_MLFLOW_STUBS:-/work/shared/tools/mlflow-client/stubs-3.5}"
+    COMMIT=76916bd22ef344777a4dd34a49883171b308ea4e
+    FOLDERS=(mlflow pyproject.toml requirements libs)
+    PACKAGES+=(python3-dotenv protobuf-compiler)
+    ;;
+  *) echo "unknown MLflow version $VERSION (2.22 or 3.5)" >&2; exit 2 ;;
+esac
+MIRROR="${MLOPS_MLFLOW_MIRROR:-/work/.mirror/opendatahub-io+mlflow/repo}"
+PYTHON=/usr/bin/python3
 
 # 1. Debian packages: only those not installed yet (dpkg-query answers without touching the network).
 missing=()
@@ -38,7 +63,7 @@ if [[ ! -f "$HOME_DIR/SOURCE" ]]; then
   [[ -d "$MIRROR" ]] || { echo "no MLflow snapshot at $MIRROR (bring github:opendatahub-io/mlflow first)" >&2; exit 1; }
   rm -rf "$HOME_DIR/tree.partial"
   mkdir -p "$HOME_DIR/tree.partial"
-  git --git-dir="$MIRROR" ls-tree -r "$COMMIT" -- mlflow pyproject.toml requirements skinny |
+  git --git-dir="$MIRROR" ls-tree -r "$COMMIT" -- "${FOLDERS[@]}" |
     "$PYTHON" -c '
 import os, subprocess, sys, threading
 mirror, out = sys.argv[1], sys.argv[2]
@@ -77,7 +102,7 @@ print(f"# wrote {len(entries) - missing} files, {missing} missing from the snaps
   rm -rf "$HOME_DIR/tree" "$HOME_DIR/stubs"
   mv "$HOME_DIR/tree.partial" "$HOME_DIR/tree"
   cp -r "$STUBS" "$HOME_DIR/stubs"
-  echo "github:opendatahub-io/mlflow@$COMMIT (MLflow 2.22; stubs from $STUBS)" > "$HOME_DIR/SOURCE"
+  echo "github:opendatahub-io/mlflow@$COMMIT (MLflow $VERSION; stubs from $STUBS)" > "$HOME_DIR/SOURCE"
 fi
 
 # 3. The check the bench makes before it starts a server.
