@@ -9,11 +9,22 @@
 #   bench/scripts/mlflow-reference.sh --version 3.5 [HOME]   3.5; HOME defaults to /work/mlflow-3.5
 #
 # Layout of HOME (what MlflowReferenceSpec reads): tree/ (mlflow, pyproject.toml, requirements, and skinny for 2.22 or
-# libs for 3.5), stubs/ (opentelemetry stubs; for 3.5 also compiled opentelemetry protos, an empty databricks/ and the
-# mlflow dist-info 3.x looks for) and SOURCE (repository and commit).
+# libs for 3.5), stubs/ (opentelemetry stubs; for 3.5 also compiled opentelemetry protos, an empty databricks/, the
+# mlflow dist-info 3.x looks for, and the newer packages below) and SOURCE (repository and commit).
+#
+# Newer pure-Python packages for 3.5, written into stubs/ (which comes before Debian's packages on the path) from
+# snapshots brought with the search tool's `fetch` (github:andialbrecht/sqlparse, github:sqlalchemy/sqlalchemy,
+# github:python/typing_extensions), the releases current when 3.5 came out, as a pip install of 3.5 would have had:
+# - sqlparse 0.5.3: Debian 12's 0.4.2 (< 0.4.4) leaves the whitespace tokens around AND in 3.5's logged-model filter
+#   parser, which then rejects every filter with an AND in it ("Expected a list of comparisons separated by 'AND'").
+# - SQLAlchemy 2.0.44: with Debian 12's 1.4.46, a logged-model search ordered by a metric fails with BAD_REQUEST
+#   "Column expression or FROM clause expected" (3.5 builds that query the 2.0 way). Its C extensions are not built;
+#   SQLAlchemy runs without them. Debian's alembic 1.8.1 migrates with it.
+# - typing_extensions 4.15.0: SQLAlchemy 2.0.44 needs >= 4.6 (Debian 12 has 4.4).
 set -euo pipefail
 
 VERSION=2.22
+EXTRAS=()
 if [[ "${1:-}" == "--version" ]]; then
   VERSION="${2:?--version needs 2.22 or 3.5}"
   shift 2
@@ -41,6 +52,10 @@ case "$VERSION" in
     COMMIT=76916bd22ef344777a4dd34a49883171b308ea4e
     FOLDERS=(mlflow pyproject.toml requirements libs)
     PACKAGES+=(python3-dotenv protobuf-compiler)
+    # name in stubs/ | snapshot (owner+name) | commit | path in that tree | what it is
+    EXTRAS=("sqlparse|andialbrecht+sqlparse|ec0af5bf6345750d84274bc5c857d4a75b88619b|sqlparse|sqlparse 0.5.3"
+      "sqlalchemy|sqlalchemy+sqlalchemy|29e4255f413b9791e117b40ab12c76c9df6313d8|lib/sqlalchemy|SQLAlchemy 2.0.44"
+      "typing_extensions.py|python+typing_extensions|9d1637e264b5c1a6b7acee3e907015f89b20c2c9|src/typing_extensions.py|typing_extensions 4.15.0")
     ;;
   *) echo "unknown MLflow version $VERSION (2.22 or 3.5)" >&2; exit 2 ;;
 esac
@@ -57,13 +72,12 @@ if ((${#missing[@]})); then
   apt-get install -y "${missing[@]}" >&2 || { apt-get update >&2 && apt-get install -y "${missing[@]}" >&2; }
 fi
 
-# 2. MLflow's tree, written blob by blob: `git archive` stops at the first blob the snapshot lacks, and the folders
-#    MLflow needs to run are complete in it.
-if [[ ! -f "$HOME_DIR/SOURCE" ]]; then
-  [[ -d "$MIRROR" ]] || { echo "no MLflow snapshot at $MIRROR (bring github:opendatahub-io/mlflow first)" >&2; exit 1; }
-  rm -rf "$HOME_DIR/tree.partial"
-  mkdir -p "$HOME_DIR/tree.partial"
-  git --git-dir="$MIRROR" ls-tree -r "$COMMIT" -- "${FOLDERS[@]}" |
+# 2. Trees written blob by blob out of a snapshot: `git archive` stops at the first blob the snapshot lacks, and the
+#    folders needed to run are complete in it. write_tree MIRROR COMMIT OUT PATH...
+write_tree() {
+  local mirror="$1" commit="$2" out="$3"
+  shift 3
+  git --git-dir="$mirror" ls-tree -r "$commit" -- "$@" |
     "$PYTHON" -c '
 import os, subprocess, sys, threading
 mirror, out = sys.argv[1], sys.argv[2]
@@ -98,13 +112,34 @@ for mode, oid, path in entries:
             os.chmod(target, 0o755)
 cat.wait()
 print(f"# wrote {len(entries) - missing} files, {missing} missing from the snapshot", file=sys.stderr)
-' "$MIRROR" "$HOME_DIR/tree.partial"
+' "$mirror" "$out"
+}
+
+if [[ ! -f "$HOME_DIR/SOURCE" ]]; then
+  [[ -d "$MIRROR" ]] || { echo "no MLflow snapshot at $MIRROR (bring github:opendatahub-io/mlflow first)" >&2; exit 1; }
+  rm -rf "$HOME_DIR/tree.partial"
+  mkdir -p "$HOME_DIR/tree.partial"
+  write_tree "$MIRROR" "$COMMIT" "$HOME_DIR/tree.partial" "${FOLDERS[@]}"
   rm -rf "$HOME_DIR/tree" "$HOME_DIR/stubs"
   mv "$HOME_DIR/tree.partial" "$HOME_DIR/tree"
   cp -r "$STUBS" "$HOME_DIR/stubs"
   echo "github:opendatahub-io/mlflow@$COMMIT (MLflow $VERSION; stubs from $STUBS)" > "$HOME_DIR/SOURCE"
 fi
 
+# 2b. 3.5 only: the newer pure-Python packages (see the top), also added to a HOME prepared before they were.
+for extra in "${EXTRAS[@]}"; do
+  IFS='|' read -r name snapshot commit path label <<<"$extra"
+  [[ -e "$HOME_DIR/stubs/$name" ]] && continue
+  mirror="${MLOPS_MIRRORS:-/work/.mirror}/$snapshot/repo"
+  [[ -d "$mirror" ]] || { echo "no snapshot at $mirror (bring github:${snapshot/+//} first)" >&2; exit 1; }
+  rm -rf "$HOME_DIR/extra.partial"
+  mkdir -p "$HOME_DIR/extra.partial"
+  write_tree "$mirror" "$commit" "$HOME_DIR/extra.partial" "$path"
+  mv "$HOME_DIR/extra.partial/$path" "$HOME_DIR/stubs/$name"
+  rm -rf "$HOME_DIR/extra.partial"
+  echo "github:${snapshot/+//}@$commit ($label, in stubs/$name)" >> "$HOME_DIR/SOURCE"
+done
+
 # 3. The check the bench makes before it starts a server.
-PYTHONPATH="$HOME_DIR/tree:$HOME_DIR/stubs" "$PYTHON" -c 'import mlflow.server, mlflow.tracking; print("# mlflow", mlflow.__version__)' >&2
+PYTHONPATH="$HOME_DIR/tree:$HOME_DIR/stubs" "$PYTHON" -c 'import mlflow.server, mlflow.tracking, sqlparse, sqlalchemy; print("# mlflow", mlflow.__version__, "sqlparse", sqlparse.__version__, "sqlalchemy", sqlalchemy.__version__)' >&2
 echo "PYTHONPATH=$HOME_DIR/tree:$HOME_DIR/stubs"
