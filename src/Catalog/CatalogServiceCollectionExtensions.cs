@@ -6,7 +6,7 @@ namespace MlOps.Orleans.Catalog;
 public static class CatalogServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <paramref name="catalog"/> and its four store interfaces as singletons. The container does not dispose an
+    /// Adds <paramref name="catalog"/> and its five store interfaces as singletons. The container does not dispose an
     /// instance it was given: whoever opened the catalog owns it.
     /// </summary>
     public static IServiceCollection AddMlopsCatalog(this IServiceCollection services, CatalogStores catalog)
@@ -14,6 +14,7 @@ public static class CatalogServiceCollectionExtensions
         services.AddSingleton(catalog);
         services.AddSingleton(catalog.Tracking);
         services.AddSingleton(catalog.Registry);
+        services.AddSingleton<LoggedModels.ILoggedModelStore>(catalog.LoggedModels);
         services.AddSingleton(catalog.Features);
         services.AddSingleton(catalog.Materialization);
         return services;

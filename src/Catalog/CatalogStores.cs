@@ -1,4 +1,5 @@
 using MlOps.Orleans.Catalog.Features;
+using MlOps.Orleans.Catalog.LoggedModels;
 using MlOps.Orleans.Catalog.Postgres;
 using MlOps.Orleans.Catalog.Registry;
 using MlOps.Orleans.Catalog.Sqlite;
@@ -21,6 +22,7 @@ public sealed class CatalogStores : IAsyncDisposable
         _database = database;
         _tracking = new SqlTrackingStore(database);
         Registry = new SqlRegistryStore(database);
+        LoggedModels = new SqlLoggedModelStore(database);
         Features = new SqlFeatureCatalog(database);
         Materialization = new SqlMaterializationCatalog(database);
     }
@@ -28,6 +30,8 @@ public sealed class CatalogStores : IAsyncDisposable
     public ITrackingStore Tracking => _tracking;
 
     public IRegistryStore Registry { get; }
+
+    public ILoggedModelStore LoggedModels { get; }
 
     public IFeatureCatalog Features { get; }
 

@@ -10,17 +10,21 @@ internal sealed class SearchDialect
     private readonly IReadOnlyDictionary<string, FieldRule> _attributes;
     private readonly string _attributeNames;
     private readonly IReadOnlyDictionary<string, FieldRule> _datasetFields;
+    private readonly bool _keyedListsAllowed;
 
     /// <param name="prefixes">Accepted prefixes; a kind absent here cannot be named at all.</param>
     /// <param name="attributes">Accepted attribute spellings, aliases included, each mapped to its canonical rule.</param>
     /// <param name="attributeNames">The spellings listed when an attribute is unknown.</param>
     /// <param name="datasetFields">Fixed keys under the dataset prefix.</param>
+    /// <param name="keyedListsAllowed">Params and tags also take IN and NOT IN (MLflow 3's logged-model search does).</param>
     public SearchDialect(
         IReadOnlyDictionary<string, EntityKind> prefixes,
         IReadOnlyDictionary<string, FieldRule> attributes,
         string attributeNames,
-        IReadOnlyDictionary<string, FieldRule>? datasetFields = null)
+        IReadOnlyDictionary<string, FieldRule>? datasetFields = null,
+        bool keyedListsAllowed = false)
     {
+        _keyedListsAllowed = keyedListsAllowed;
         _prefixes = prefixes;
         _attributes = attributes;
         _attributeNames = attributeNames;
@@ -33,8 +37,8 @@ internal sealed class SearchDialect
         return kind switch
         {
             EntityKind.Metric => FieldRule.Numeric(kind, identifier.Key, "metric"),
-            EntityKind.Param => FieldRule.Text(kind, identifier.Key, "param"),
-            EntityKind.Tag => FieldRule.Text(kind, identifier.Key, "tag"),
+            EntityKind.Param => _keyedListsAllowed ? FieldRule.TextOrList(kind, identifier.Key, "param") : FieldRule.Text(kind, identifier.Key, "param"),
+            EntityKind.Tag => _keyedListsAllowed ? FieldRule.TextOrList(kind, identifier.Key, "tag") : FieldRule.Text(kind, identifier.Key, "tag"),
             EntityKind.Dataset => _datasetFields.TryGetValue(identifier.Key, out var field)
                 ? field
                 : throw tokens.Error(identifier.KeyPosition,

@@ -55,6 +55,24 @@ internal static class SearchDialects
             FieldRule.Numeric(EntityKind.Attribute, "version_number", Attribute)),
         "name, version_number, creation_timestamp, last_updated_timestamp");
 
+    // MLflow 3's logged models: attributes are the table's columns, timestamps under three spellings each.
+    public static SearchDialect LoggedModelFilter { get; } = new(
+        Prefixes((EntityKind.Attribute, ["attributes", "attribute"]), (EntityKind.Metric, ["metrics", "metric"]),
+            (EntityKind.Param, ["params", "param"]), (EntityKind.Tag, ["tags", "tag"])),
+        Rules(
+            FieldRule.TextOrList(EntityKind.Attribute, "model_id", Attribute),
+            FieldRule.TextOrList(EntityKind.Attribute, "name", Attribute),
+            FieldRule.TextOrList(EntityKind.Attribute, "model_type", Attribute),
+            FieldRule.TextOrList(EntityKind.Attribute, "source_run_id", Attribute),
+            FieldRule.TextOrList(EntityKind.Attribute, "status", Attribute),
+            FieldRule.Text(EntityKind.Attribute, "status_message", Attribute),
+            FieldRule.Numeric(EntityKind.Attribute, "creation_timestamp", Attribute),
+            FieldRule.Numeric(EntityKind.Attribute, "creation_timestamp_ms", Attribute),
+            FieldRule.Numeric(EntityKind.Attribute, "creation_time", Attribute),
+            FieldRule.Numeric(EntityKind.Attribute, "last_updated_timestamp", Attribute),
+            FieldRule.Numeric(EntityKind.Attribute, "last_updated_timestamp_ms", Attribute)),
+        "model_id, name, model_type, source_run_id, status, status_message, creation_timestamp, last_updated_timestamp", keyedListsAllowed: true);
+
     // MLflow accepts "timestamp" for last_updated_timestamp when ordering registry searches.
     private static Dictionary<string, FieldRule> ModelTimeRules(params FieldRule[] rules)
     {

@@ -18,6 +18,9 @@ public static class SearchFilterParser
     public static IReadOnlyList<FilterClause> ParseModelVersionFilter(string? filter) =>
         FilterClauseParser.Parse(filter, SearchDialects.ModelVersionFilter);
 
+    public static IReadOnlyList<FilterClause> ParseLoggedModelFilter(string? filter) =>
+        FilterClauseParser.Parse(filter, SearchDialects.LoggedModelFilter);
+
     public static OrderClause ParseRegisteredModelOrderBy(string orderBy) =>
         OrderByParser.Parse(orderBy, SearchDialects.RegisteredModelOrderBy);
 

@@ -9,5 +9,6 @@ public sealed record RunState(
     Dictionary<string, string> Tags,
     Dictionary<string, MetricPoint> LatestMetrics,
     List<DatasetInput> Inputs,
+    List<RunModelLink> ModelLinks,
     Dictionary<string, ulong> IngestCursors,
     long LastSequence);

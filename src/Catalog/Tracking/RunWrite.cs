@@ -16,5 +16,6 @@ public sealed record RunWrite(string RunId)
     public IReadOnlyList<SequencedMetric> Metrics { get; init; } = [];
     public IReadOnlyList<MetricPoint> LatestUpserts { get; init; } = [];
     public IReadOnlyList<DatasetInput> NewInputs { get; init; } = [];
+    public IReadOnlyList<RunModelLink> NewModelLinks { get; init; } = [];
     public (string WriterId, ulong Sequence)? IngestCursor { get; init; }
 }

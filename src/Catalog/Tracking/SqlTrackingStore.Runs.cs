@@ -39,7 +39,7 @@ public sealed partial class SqlTrackingStore
             lastSequence = max is null or DBNull ? 0 : Convert.ToInt64(max, System.Globalization.CultureInfo.InvariantCulture);
         }
         var d = details[runId];
-        return new RunState(info, d.Params, d.Tags, d.Latest.ToDictionary(m => m.Key, StringComparer.Ordinal), d.Inputs, cursors, lastSequence);
+        return new RunState(info, d.Params, d.Tags, d.Latest.ToDictionary(m => m.Key, StringComparer.Ordinal), d.Inputs, d.Models, cursors, lastSequence);
     }
 
     public Task<IReadOnlyList<SequencedMetric>> WriteRunAsync(RunWrite write, CancellationToken ct = default) =>
@@ -108,6 +108,12 @@ public sealed partial class SqlTrackingStore
                     ("@sc", d.Schema), ("@p", d.Profile), ("@ctx", d.Tags.TryGetValue(DatasetContextTag, out var ctx) ? ctx : ""),
                     ("@tags", JsonSerializer.Serialize(d.Tags)), ("@at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())).ConfigureAwait(false);
             }
+            foreach (var link in w.NewModelLinks)
+            {
+                await c.ExecAsync(tx, "INSERT INTO run_model_links (workspace, run_id, model_id, is_output, step) VALUES (@w, @r, @m, @o, @s) " +
+                    "ON CONFLICT (run_id, is_output, model_id) DO NOTHING", token,
+                    ("@w", Workspace), ("@r", w.RunId), ("@m", link.ModelId), ("@o", link.IsOutput), ("@s", link.Step)).ConfigureAwait(false);
+            }
             if (w.IngestCursor is { } cursor)
             {
                 await c.ExecAsync(tx, "INSERT INTO ingest_cursors (workspace, run_id, writer_id, batch_sequence) VALUES (@w, @r, @id, @s) " +
@@ -164,15 +170,15 @@ public sealed partial class SqlTrackingStore
         (RunStatus)Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(5), reader.NullableInt64(6),
         reader.GetString(7), (LifecycleStage)Convert.ToInt32(reader.GetValue(8), System.Globalization.CultureInfo.InvariantCulture), reader.NullableString(9));
 
-    private sealed record RunDetails(Dictionary<string, string> Params, Dictionary<string, string> Tags, List<MetricPoint> Latest, List<DatasetInput> Inputs);
+    private sealed record RunDetails(Dictionary<string, string> Params, Dictionary<string, string> Tags, List<MetricPoint> Latest, List<DatasetInput> Inputs, List<RunModelLink> Models);
 
     /// <summary>
-    /// Params, tags, latest metrics and inputs of many runs: four statements sent as one command, so PostgreSQL answers
-    /// them in one round trip (a search's page paid four before; SQLite runs them in turn either way).
+    /// Params, tags, latest metrics, inputs and model links of many runs: five statements sent as one command, so PostgreSQL answers
+    /// them in one round trip (a search's page paid one per table before; SQLite runs them in turn either way).
     /// </summary>
     private async Task<Dictionary<string, RunDetails>> LoadRunDetailsAsync(DbConnection c, IReadOnlyCollection<string> runIds, CancellationToken ct)
     {
-        var result = runIds.ToDictionary(id => id, _ => new RunDetails(new(StringComparer.Ordinal), new(StringComparer.Ordinal), [], []), StringComparer.Ordinal);
+        var result = runIds.ToDictionary(id => id, _ => new RunDetails(new(StringComparer.Ordinal), new(StringComparer.Ordinal), [], [], []), StringComparer.Ordinal);
         if (runIds.Count == 0) return result;
         var p = new SqlParameters();
         var ids = string.Join(", ", runIds.Select(p.Add));
@@ -181,7 +187,8 @@ public sealed partial class SqlTrackingStore
             $"SELECT run_id, key, value FROM run_params {where}; " +
             $"SELECT run_id, key, value FROM run_tags {where}; " +
             $"SELECT run_id, key, value_bits, step, timestamp FROM latest_metrics {where} ORDER BY key; " +
-            $"SELECT run_id, name, digest, source_type, source, schema, profile, tags_json FROM run_inputs {where} ORDER BY logged_at, name, digest");
+            $"SELECT run_id, name, digest, source_type, source, schema, profile, tags_json FROM run_inputs {where} ORDER BY logged_at, name, digest; " +
+            $"SELECT run_id, model_id, is_output, step FROM run_model_links {where} ORDER BY model_id");
         p.ApplyTo(command);
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         async Task Each(Action<DbDataReader, RunDetails> read)
@@ -194,6 +201,7 @@ public sealed partial class SqlTrackingStore
         await Each((r, d) => d.Latest.Add(new MetricPoint(r.GetString(1), BitConverter.Int64BitsToDouble(r.GetInt64(2)), r.GetInt64(4), r.GetInt64(3)))).ConfigureAwait(false);
         await Each((r, d) => d.Inputs.Add(new DatasetInput(r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
             JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(7)) ?? []))).ConfigureAwait(false);
+        await Each((r, d) => d.Models.Add(new RunModelLink(r.GetString(1), r.GetBoolean(2), r.NullableInt64(3)))).ConfigureAwait(false);
         return result;
     }
 }

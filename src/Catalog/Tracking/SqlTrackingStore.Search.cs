@@ -48,7 +48,7 @@ public sealed partial class SqlTrackingStore
         var next = hasMore ? Keyset.Encode(lastValues!) : null;
         var details = await LoadRunDetailsAsync(c, infos.Select(i => i.RunId).ToList(), ct).ConfigureAwait(false);
         // Search results come from the catalog, not the grains, so they carry no live sequence number.
-        var runs = infos.Select(i => new RunSnapshot(i, details[i.RunId].Params, details[i.RunId].Tags, details[i.RunId].Latest, details[i.RunId].Inputs, 0)).ToList();
+        var runs = infos.Select(i => new RunSnapshot(i, details[i.RunId].Params, details[i.RunId].Tags, details[i.RunId].Latest, details[i.RunId].Inputs, 0) { Models = details[i.RunId].Models }).ToList();
         return new SearchRunsPage(runs, next);
     }
 

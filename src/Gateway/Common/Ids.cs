@@ -19,6 +19,9 @@ internal static class Ids
 
     public static string NewModelId() => Hex32();
 
+    /// <summary>MLflow 3's logged-model id: <c>m-</c> and 32 hex digits.</summary>
+    public static string NewLoggedModelId() => "m-" + Hex32();
+
     public static string NewMaterializationJobId() => Hex32();
 
     public static string NewExperimentId() =>

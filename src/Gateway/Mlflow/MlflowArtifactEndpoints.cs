@@ -8,7 +8,8 @@ namespace MlOps.Orleans.Gateway.Mlflow;
 
 /// <summary>
 /// MLflow's artifact proxy (<c>/api/2.0/mlflow-artifacts/artifacts/&lt;path&gt;</c>). Paths are store keys: a run's
-/// <c>&lt;experiment&gt;/&lt;run&gt;/artifacts/…</c> (read and write) or a registered version's <c>models/…</c> (read only).
+/// <c>&lt;experiment&gt;/&lt;run&gt;/artifacts/…</c> or a logged model's <c>&lt;experiment&gt;/models/&lt;model_id&gt;/artifacts/…</c>
+/// (read and write), or a registered version's <c>models/…</c> (read only).
 /// </summary>
 internal static class MlflowArtifactEndpoints
 {
@@ -56,9 +57,16 @@ internal static class MlflowArtifactEndpoints
     private static async Task<IResult> UploadAsync(string path, HttpContext c)
     {
         var target = await ResolveAsync(path, c, forWrite: true);
-        if (target.RunId is not { } runId) throw MlopsException.Invalid("path", "only a run's artifacts can be written through the proxy");
         // Artifact uploads of any size stream through: lift Kestrel's body limit on this route only.
         if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
+        if (target.LoggedModel)
+        {
+            // A logged model's files are the store's listing itself: no catalog rows to keep beside them.
+            if (target.Relative.Length == 0) throw MlopsException.Invalid("path", "a file path under the logged model's artifacts is required");
+            await Store(c).WriteAsync(target.Key, c.Request.Body, ct: c.RequestAborted);
+            return MlflowResults.Empty();
+        }
+        if (target.RunId is not { } runId) throw MlopsException.Invalid("path", "only a run's or a logged model's artifacts can be written through the proxy");
         await Transfers(c).UploadToRunAsync(runId, target.Relative, c.Request.Body, null, c.RequestAborted);
         return MlflowResults.Empty();
     }
@@ -66,12 +74,19 @@ internal static class MlflowArtifactEndpoints
     private static async Task<IResult> DeleteAsync(string path, HttpContext c)
     {
         var target = await ResolveAsync(path, c, forWrite: true);
-        if (target.RunId is not { } runId) throw MlopsException.Invalid("path", "only a run's artifacts can be deleted through the proxy");
+        if (target.LoggedModel)
+        {
+            foreach (var entry in await Store(c).ListAsync(target.Key, recursive: true, c.RequestAborted))
+                if (!entry.IsDirectory) await Store(c).DeleteAsync(entry.Key, c.RequestAborted);
+            await Store(c).DeleteAsync(target.Key, c.RequestAborted);
+            return MlflowResults.Empty();
+        }
+        if (target.RunId is not { } runId) throw MlopsException.Invalid("path", "only a run's or a logged model's artifacts can be deleted through the proxy");
         await Transfers(c).DeleteAsync(runId, target.Relative, missingIsNotFound: false, c.RequestAborted);
         return MlflowResults.Empty();
     }
 
-    internal sealed record Target(string Key, string? RunId, string Relative);
+    internal sealed record Target(string Key, string? RunId, string Relative, bool LoggedModel = false);
 
     /// <summary>A proxy path as a store key, checked against the run it names (or a registered version's pinned files).</summary>
     internal static async Task<Target> ResolveAsync(string path, HttpContext c, bool forWrite)
@@ -84,6 +99,14 @@ internal static class MlflowArtifactEndpoints
             if (root != string.Join('/', parts.Take(3)))
                 throw MlopsException.NotFound($"run '{parts[1]}' has no artifacts under '{string.Join('/', parts.Take(3))}'");
             return new Target(key, parts[1], string.Join('/', parts.Skip(3)));
+        }
+        if (parts.Length >= 4 && parts[1] == "models" && parts[3] == "artifacts")
+        {
+            LoggedModelValidation.ModelId(parts[2], "path");
+            var model = await Grains(c).GetGrain<ILoggedModelGrain>(parts[2]).Get();
+            if (model.ArtifactRoot != string.Join('/', parts.Take(4)))
+                throw MlopsException.NotFound($"logged model '{parts[2]}' has no artifacts under '{string.Join('/', parts.Take(4))}'");
+            return new Target(key, null, string.Join('/', parts.Skip(4)), LoggedModel: true);
         }
         if (!forWrite && parts.Length >= 3 && parts[0] == "models") return new Target(key, null, key);
         throw MlopsException.NotFound($"no artifacts are served under '{path}'");

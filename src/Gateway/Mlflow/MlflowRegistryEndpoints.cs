@@ -1,5 +1,7 @@
 using MlOps.Orleans.Gateway.Registry;
+using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Registry;
+using MlOps.Orleans.Contracts.Tracking;
 
 namespace MlOps.Orleans.Gateway.Mlflow;
 
@@ -41,12 +43,21 @@ internal static class MlflowRegistryEndpoints
         });
         api.Delete("registered-models/alias", async (a, c) => { await (await Model(a, c)).DeleteAlias(a.Required("alias")); return MlflowResults.Empty(); });
         api.Get("registered-models/alias", async (a, c) =>
-            MlflowResults.Ok(new { model_version = MlflowRegistryMapper.Version(await (await Model(a, c)).ResolveAlias(a.Required("alias"))) }));
+        {
+            var model = await Model(a, c);
+            var alias = a.Required("alias");
+            RegistryValidation.Alias(alias);
+            // MLflow 3 answers a missing alias of an existing model with 400 INVALID_PARAMETER_VALUE, not 404.
+            if (!(await model.Get()).Aliases.ContainsKey(alias)) throw MlopsException.Invalid("alias", $"Registered model alias {alias} not found.");
+            return MlflowResults.Ok(new { model_version = MlflowRegistryMapper.Version(await model.ResolveAlias(alias)) });
+        });
 
         api.Post("model-versions/create", async (a, c) =>
         {
+            var modelId = a.String("model_id");
             var version = await (await Model(a, c)).CreateVersion(new CreateModelVersion(a.Required("source"), a.String("run_id"), a.String("description"),
-                Tags(a), a.String("run_link"), MlflowIdentity.UserId(c.Request)));
+                Tags(a), a.String("run_link"), MlflowIdentity.UserId(c.Request)) { ModelId = modelId });
+            if (!string.IsNullOrEmpty(modelId)) await MlflowModelVersionsTag.AppendAsync(Grains(c).GetGrain<ILoggedModelGrain>(modelId), version);
             return MlflowResults.Ok(new { model_version = MlflowRegistryMapper.Version(version) });
         });
         api.Get("model-versions/get", async (a, c) =>
@@ -67,11 +78,16 @@ internal static class MlflowRegistryEndpoints
         api.Get("model-versions/get-download-uri", async (a, c) =>
         {
             var version = await (await Model(a, c)).GetVersion(Version(a));
+            // A version made from a logged model downloads from the logged model's root, as MLflow 3 answers.
+            if (MlflowRegistryMapper.LoggedModelId(version) is { } loggedId)
+                return MlflowResults.Ok(new { artifact_uri = (await Grains(c).GetGrain<ILoggedModelGrain>(loggedId).Get()).ArtifactUri });
             return MlflowResults.Ok(new { artifact_uri = $"mlflow-artifacts:/{version.StorageLocation}" });
         });
         api.Post("model-versions/set-tag", async (a, c) => { await (await Model(a, c)).SetVersionTag(Version(a), a.Required("key"), a.String("value") ?? ""); return MlflowResults.Empty(); });
         api.Delete("model-versions/delete-tag", async (a, c) => { await (await Model(a, c)).DeleteVersionTag(Version(a), a.Required("key")); return MlflowResults.Empty(); });
     }
+
+    private static IGrainFactory Grains(HttpContext c) => c.RequestServices.GetRequiredService<IGrainFactory>();
 
     private static ModelDirectory Models(HttpContext c) => c.RequestServices.GetRequiredService<ModelDirectory>();
 

@@ -19,6 +19,11 @@ internal static class MlflowRegistryMapper
         aliases = MlflowResults.NonEmpty(m.Aliases.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new { alias = a.Key, version = Text(a.Value) })),
     };
 
+    /// <summary>The logged model a version was made from (<c>models:/m-…</c>), which MLflow 3 reports as model_id.</summary>
+    public static string? LoggedModelId(ModelVersionInfo v) =>
+        v.Source.StartsWith("models:/", StringComparison.Ordinal) && Contracts.Tracking.LoggedModelValidation.IsModelId(v.Source["models:/".Length..])
+            ? v.Source["models:/".Length..] : null;
+
     public static object Version(ModelVersionInfo v) => new
     {
         name = v.ModelName,
@@ -30,6 +35,7 @@ internal static class MlflowRegistryMapper
         description = v.Description,
         source = v.Source,
         run_id = v.RunId,
+        model_id = LoggedModelId(v),
         status = v.Status switch
         {
             ModelVersionStatus.Ready => "READY",

@@ -46,6 +46,8 @@ internal static class MlflowTrackingEndpoints
             return MlflowResults.Empty();
         });
 
+        api.Post("experiments/delete-experiment-tag", async (a, c) => { await Experiment(a, c).DeleteTag(a.Required("key")); return MlflowResults.Empty(); });
+
         api.Post("runs/create", async (a, c) =>
         {
             var experimentId = a.String("experiment_id") ?? "0";
@@ -67,7 +69,11 @@ internal static class MlflowTrackingEndpoints
         api.Get("runs/get", async (a, c) => MlflowResults.Ok(new { run = MlflowTrackingMapper.Run(await Run(a, c).Get()) }));
         api.Post("runs/log-metric", async (a, c) =>
         {
-            await Run(a, c).LogMetric(Metric(a, "", c));
+            var run = Run(a, c);
+            var point = Metric(a, "", c);
+            var toModels = await ModelMetricsAsync(c, [(a, point)], "");
+            await run.LogMetric(point);
+            await toModels(run.GetPrimaryKeyString());
             return MlflowResults.Empty();
         });
         api.Post("runs/log-parameter", async (a, c) =>
@@ -86,12 +92,16 @@ internal static class MlflowTrackingEndpoints
         api.Post("runs/delete-tag", async (a, c) => { await Run(a, c).DeleteTag(a.Required("key")); return MlflowResults.Empty(); });
         api.Post("runs/log-batch", async (a, c) =>
         {
-            var metrics = a.Objects("metrics").Select((m, i) => Metric(m, $"metrics[{i}].", c)).ToList();
+            var sent = a.Objects("metrics");
+            var metrics = sent.Select((m, i) => Metric(m, $"metrics[{i}].", c)).ToList();
             var parameters = a.Objects("params").Select((p, i) => KeyValuePair.Create(p.Required("key"),
                 Truncate(p.String("value") ?? "", TrackingLimits.MaxParamValueLength, $"params[{i}]", c))).ToList();
             var tags = a.Objects("tags").Select((t, i) => KeyValuePair.Create(t.Required("key"),
                 Truncate(t.String("value") ?? "", TrackingLimits.MaxRunTagValueLength, $"tags[{i}]", c))).ToList();
-            await Run(a, c).LogBatch(new LogBatch(metrics, parameters, tags));
+            var run = Run(a, c);
+            var toModels = await ModelMetricsAsync(c, sent.Zip(metrics).ToList(), "metrics");
+            await run.LogBatch(new LogBatch(metrics, parameters, tags));
+            await toModels(run.GetPrimaryKeyString());
             return MlflowResults.Empty();
         });
         api.Post("runs/log-inputs", async (a, c) =>
@@ -102,7 +112,16 @@ internal static class MlflowTrackingEndpoints
                 return new DatasetInput(ds.String("name") ?? "", ds.String("digest") ?? "", ds.String("source_type") ?? "", ds.String("source") ?? "",
                     ds.String("schema") ?? "", ds.String("profile") ?? "", Tags(d, "tags", TrackingLimits.MaxRunTagValueLength, c));
             }).ToList();
-            await Run(a, c).LogInputs(inputs);
+            var run = Run(a, c);
+            if (inputs.Count > 0 || !a.Has("models")) await run.LogInputs(inputs);
+            var models = ModelLinks(a, isOutput: false);
+            if (models.Count > 0) await run.LinkModels(models);
+            return MlflowResults.Empty();
+        });
+        api.Post("runs/outputs", async (a, c) =>
+        {
+            if (!a.Has("models")) throw MlopsException.Invalid("models", "Missing value for required parameter 'models'.");
+            await Run(a, c).LinkModels(ModelLinks(a, isOutput: true));
             return MlflowResults.Empty();
         });
         api.GetOrPost("runs/search", async (a, c) =>
@@ -167,6 +186,33 @@ internal static class MlflowTrackingEndpoints
         TrackingValidation.RunId(id);
         return Grains(c).GetGrain<IRunGrain>(id);
     }
+
+    /// <summary>
+    /// MLflow 3 metrics may carry model_id (and dataset_name, dataset_digest): the point is the run's and the model's. The
+    /// models are checked before the run is written (a refused request changes nothing); the model gets the points after.
+    /// </summary>
+    private static async Task<Func<string, Task>> ModelMetricsAsync(HttpContext c, IReadOnlyList<(MlflowArgs Args, MetricPoint Point)> metrics, string field)
+    {
+        var byModel = metrics.Select((m, i) => (m.Args, m.Point, Index: i)).Where(m => m.Args.String("model_id") is { Length: > 0 })
+            .GroupBy(m => m.Args.String("model_id")!, StringComparer.Ordinal).ToList();
+        foreach (var group in byModel)
+        {
+            LoggedModelValidation.ModelId(group.Key, field.Length == 0 ? "model_id" : $"{field}[{group.First().Index}].model_id");
+            await Grains(c).GetGrain<ILoggedModelGrain>(group.Key).Get();
+        }
+        return async runId =>
+        {
+            foreach (var group in byModel)
+                await Grains(c).GetGrain<ILoggedModelGrain>(group.Key).LogMetrics(group.Select(m => new ModelMetric(runId, m.Point.Key, m.Point.Value,
+                    m.Point.Timestamp, m.Point.Step, m.Args.String("dataset_name") ?? "", m.Args.String("dataset_digest") ?? "")).ToList());
+        };
+    }
+
+    /// <summary>runs/outputs' {model_id, step} or log-inputs' {model_id} entries.</summary>
+    private static List<RunModelLink> ModelLinks(MlflowArgs a, bool isOutput) =>
+        a.Objects("models").Select((m, i) => new RunModelLink(
+            m.String("model_id") ?? throw MlopsException.Invalid($"models[{i}].model_id", $"Missing value for required parameter 'models[{i}].model_id'."),
+            isOutput, isOutput ? m.Long("step") ?? 0 : null)).ToList();
 
     private static MetricPoint Metric(MlflowArgs a, string prefix, HttpContext c)
     {

@@ -47,7 +47,9 @@ internal static class MlflowTrackingMapper
                 tags = MlflowResults.NonEmpty(d.Tags.Select(t => new { key = t.Key, value = t.Value })),
                 dataset = new { name = d.Name, digest = d.Digest, source_type = d.SourceType, source = d.Source, schema = d.Schema, profile = d.Profile },
             })),
+            model_inputs = MlflowLoggedModelMapper.Inputs(s),
         },
+        outputs = MlflowLoggedModelMapper.Outputs(s) is { } outputs ? new { model_outputs = outputs } : null,
     };
 
     public static object Metric(MetricPoint m) => new { key = m.Key, value = m.Value, timestamp = m.Timestamp, step = m.Step };

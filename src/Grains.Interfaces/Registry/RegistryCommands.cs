@@ -21,7 +21,11 @@ public sealed record CreateModelVersion(
     [property: Id(2)] string? Description,
     [property: Id(3)] IReadOnlyDictionary<string, string> Tags,
     [property: Id(4)] string? RunLink,
-    [property: Id(5)] string? UserId);
+    [property: Id(5)] string? UserId)
+{
+    /// <summary>MLflow 3's model_id: the logged model the version is made from.</summary>
+    [Id(6)] public string? ModelId { get; init; }
+}
 
 /// <summary>Moves an alias to a candidate only if the candidate's metric beats the current holder's (or when forced).</summary>
 [GenerateSerializer, Immutable]

@@ -15,6 +15,8 @@ public interface IRunGrain : IGrainWithStringKey
     [Alias("LogMetric")] Task<long> LogMetric(MetricPoint point);
     [Alias("Ingest")] Task<ulong> Ingest(IngestBatch batch);
     [Alias("LogInputs")] Task LogInputs(IReadOnlyList<DatasetInput> inputs);
+    /// <summary>Links logged models to the run as outputs (runs/outputs) or inputs (runs/log-inputs models).</summary>
+    [Alias("LinkModels")] Task LinkModels(IReadOnlyList<RunModelLink> links);
     [Alias("GetMetricHistory")] Task<MetricHistoryPage> GetMetricHistory(MetricHistoryQuery query);
     /// <summary>Stored points with a sequence above <paramref name="afterSequence"/>, oldest first, at most <paramref name="limit"/>.</summary>
     [Alias("ReadSince")] Task<IReadOnlyList<SequencedMetric>> ReadSince(long afterSequence, int limit);

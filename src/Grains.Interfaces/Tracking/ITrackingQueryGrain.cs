@@ -6,6 +6,7 @@ public interface ITrackingQueryGrain : IGrainWithIntegerKey
 {
     [Alias("SearchRuns")] Task<SearchRunsPage> SearchRuns(SearchRunsQuery query);
     [Alias("SearchExperiments")] Task<SearchExperimentsPage> SearchExperiments(SearchExperimentsQuery query);
+    [Alias("SearchLoggedModels")] Task<LoggedModelsPage> SearchLoggedModels(SearchLoggedModelsQuery query);
     /// <summary>The id of the experiment with this name (active or deleted), or null.</summary>
     [Alias("FindExperimentId")] Task<string?> FindExperimentId(string name);
     /// <summary>True when the catalog answers; readiness uses it.</summary>

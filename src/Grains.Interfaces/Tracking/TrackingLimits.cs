@@ -19,6 +19,9 @@ public static class TrackingLimits
     public const int MaxDatasetInputs = 100;
     public const int MaxDatasetFieldLength = 65536;
     public const int MaxSearchRuns = 50000;
+    /// <summary>MLflow 3.5's REST default for logged-model searches (the proto's); it sets no maximum, ours is the runs' one.</summary>
+    public const int DefaultSearchLoggedModels = 50;
+    public const int MaxSearchLoggedModels = 50000;
     public const int DefaultSearchRuns = 1000;
     public const int MaxSearchExperiments = 50000;
     public const int DefaultSearchExperiments = 1000;

@@ -21,6 +21,9 @@ internal abstract record ModelSource
 
     public sealed record Staging(string StagingId) : ModelSource;
 
+    /// <summary>MLflow 3's <c>models:/&lt;model_id&gt;</c>: a logged model's files.</summary>
+    public sealed record LoggedModel(string ModelId) : ModelSource;
+
     public const string ArtifactScheme = "mlflow-artifacts:/";
 
     public static ModelSource Parse(string? source)
@@ -49,6 +52,8 @@ internal abstract record ModelSource
                 return new Pinned(key);
             throw MlopsException.Invalid("source", $"source '{Clip(source)}' is not a run's artifacts or a registered version inside the artifact store");
         }
+        if (source.StartsWith(ModelUri.Scheme, StringComparison.Ordinal) && LoggedModelValidation.IsModelId(source[ModelUri.Scheme.Length..]))
+            return new LoggedModel(source[ModelUri.Scheme.Length..]);
         if (source.StartsWith(ModelUri.Scheme, StringComparison.Ordinal))
         {
             var uri = ModelUri.Parse(source, "source");
@@ -61,7 +66,7 @@ internal abstract record ModelSource
             return new Staging(id);
         }
         throw MlopsException.Invalid("source", $"source '{Clip(source)}' is refused: a version is created from runs:/<run>/<path>, " +
-            "models:/<name>/<version>, models:/<name>@<alias>, staging:/<upload id> or mlflow-artifacts:/ inside the store; " +
+            "models:/<name>/<version>, models:/<name>@<alias>, models:/<logged model id>, staging:/<upload id> or mlflow-artifacts:/ inside the store; " +
             "server paths, URLs and other schemes are never read");
     }
 

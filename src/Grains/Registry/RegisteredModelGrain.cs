@@ -94,6 +94,7 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
         foreach (var (k, v) in command.Tags) RegistryValidation.Tag(k, v, "tags");
         if (command.RunLink is { Length: > RegistryValidation.MaxSourceLength }) throw MlopsException.Invalid("run_link", "run_link is too long");
         var (sourceKey, runId) = await ResolveSource(source, command.RunId);
+        runId = await LinkedRun(source, command.ModelId, runId);
         if (!await artifacts.ExistsAsync(sourceKey))
             throw MlopsException.NotFound($"source '{command.Source}' holds no artifacts");
 
@@ -327,12 +328,29 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
                 if (origin.Status != ModelVersionStatus.Ready)
                     throw MlopsException.Precondition($"source version {origin.Version} of '{m.Name}' is {origin.Status}, not READY");
                 return (origin.StorageLocation, runId ?? origin.RunId);
+            case ModelSource.LoggedModel l:
+                var logged = await GrainFactory.GetGrain<ILoggedModelGrain>(l.ModelId).Get();
+                return (logged.ArtifactRoot, string.IsNullOrEmpty(runId) ? logged.SourceRunId ?? "" : runId);
             case ModelSource.Staging s:
                 await UploadManifest.RequireCompletedStagingAsync(artifacts, s.StagingId);
                 return (ArtifactKeys.StagingRoot(s.StagingId, "source"), runId ?? "");
             default:
                 throw MlopsException.Invalid("source", "unsupported source");
         }
+    }
+
+    /// <summary>
+    /// MLflow 3 sends the logged model a version comes from as model_id: it must exist (and be the source's own model),
+    /// and fills the version's run when the request named none.
+    /// </summary>
+    private async Task<string> LinkedRun(ModelSource source, string? modelId, string runId)
+    {
+        if (string.IsNullOrEmpty(modelId)) return runId;
+        LoggedModelValidation.ModelId(modelId);
+        if (source is ModelSource.LoggedModel l && l.ModelId != modelId)
+            throw MlopsException.Invalid("model_id", $"model_id '{modelId}' differs from the logged model in the source ('{l.ModelId}')");
+        var logged = await GrainFactory.GetGrain<ILoggedModelGrain>(modelId).Get();
+        return string.IsNullOrEmpty(runId) ? logged.SourceRunId ?? "" : runId;
     }
 
     // Never call this grain through the factory from inside itself: a non-reentrant grain would wait on its own queue.

@@ -58,7 +58,7 @@ public sealed class RunGrain(ITrackingStore store, ILocalSiloDetails silo) : Gra
             command.StartTime is > 0 ? command.StartTime.Value : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null,
             $"{experiment.ArtifactLocation.TrimEnd('/')}/{RunId}/artifacts", LifecycleStage.Active, string.IsNullOrEmpty(parent) ? null : parent);
         await store.WriteRunAsync(new RunWrite(RunId) { Info = info, IsNew = true, TagUpserts = tags.ToList() });
-        _state = new RunState(info, new(StringComparer.Ordinal), tags, new(StringComparer.Ordinal), [], new(StringComparer.Ordinal), 0);
+        _state = new RunState(info, new(StringComparer.Ordinal), tags, new(StringComparer.Ordinal), [], [], new(StringComparer.Ordinal), 0);
         await PublishStatus();
         return Snapshot();
     }
@@ -176,6 +176,30 @@ public sealed class RunGrain(ITrackingStore store, ILocalSiloDetails silo) : Gra
         state.Inputs.AddRange(fresh);
     }
 
+    /// <summary>
+    /// Records logged models as the run's outputs or inputs. Each model must exist and be in the run's experiment (3.5
+    /// takes any id; a link to nothing would make <c>run.outputs</c> name models no one can get). A model already linked
+    /// the same way keeps its first step.
+    /// </summary>
+    public async Task LinkModels(IReadOnlyList<RunModelLink> links)
+    {
+        var state = ActiveOnly();
+        if (links.Count > LoggedModelValidation.MaxEntriesPerCall)
+            throw MlopsException.Invalid("models", $"at most {LoggedModelValidation.MaxEntriesPerCall} models may be linked at once; got {links.Count}");
+        for (var i = 0; i < links.Count; i++)
+        {
+            LoggedModelValidation.ModelId(links[i].ModelId, $"models[{i}].model_id");
+            var model = await GrainFactory.GetGrain<ILoggedModelGrain>(links[i].ModelId).Get();
+            if (model.ExperimentId != state.Info.ExperimentId)
+                throw MlopsException.Invalid($"models[{i}].model_id", $"logged model {model.ModelId} belongs to experiment {model.ExperimentId}, not to run {RunId}'s experiment {state.Info.ExperimentId}");
+        }
+        var fresh = links.Where(l => !state.ModelLinks.Any(e => e.ModelId == l.ModelId && e.IsOutput == l.IsOutput))
+            .DistinctBy(l => (l.ModelId, l.IsOutput)).ToList();
+        if (fresh.Count == 0) return;
+        await store.WriteRunAsync(new RunWrite(RunId) { NewModelLinks = fresh });
+        state.ModelLinks.AddRange(fresh);
+    }
+
     public Task<MetricHistoryPage> GetMetricHistory(MetricHistoryQuery query)
     {
         _ = Current;
@@ -290,7 +314,7 @@ public sealed class RunGrain(ITrackingStore store, ILocalSiloDetails silo) : Gra
     {
         var s = Current;
         return new RunSnapshot(s.Info, new Dictionary<string, string>(s.Params), new Dictionary<string, string>(s.Tags),
-            s.LatestMetrics.Values.OrderBy(m => m.Key, StringComparer.Ordinal).ToList(), s.Inputs.ToList(), s.LastSequence);
+            s.LatestMetrics.Values.OrderBy(m => m.Key, StringComparer.Ordinal).ToList(), s.Inputs.ToList(), s.LastSequence) { Models = s.ModelLinks.ToList() };
     }
 
     // Batches above this many points are announced by their sequence range only (see MetricBatchEvent).

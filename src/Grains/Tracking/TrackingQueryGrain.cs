@@ -1,3 +1,4 @@
+using MlOps.Orleans.Catalog.LoggedModels;
 using MlOps.Orleans.Catalog.Tracking;
 using Orleans.Concurrency;
 using MlOps.Orleans.Contracts.Tracking;
@@ -6,11 +7,13 @@ namespace MlOps.Orleans.Grains.Tracking;
 
 /// <summary>Catalog reads that span many experiments or runs; one activation per silo core, no state.</summary>
 [StatelessWorker]
-public sealed class TrackingQueryGrain(ITrackingStore store) : Grain, ITrackingQueryGrain
+public sealed class TrackingQueryGrain(ITrackingStore store, ILoggedModelStore loggedModels) : Grain, ITrackingQueryGrain
 {
     public Task<SearchRunsPage> SearchRuns(SearchRunsQuery query) => store.SearchRunsAsync(query);
 
     public Task<SearchExperimentsPage> SearchExperiments(SearchExperimentsQuery query) => store.SearchExperimentsAsync(query);
+
+    public Task<LoggedModelsPage> SearchLoggedModels(SearchLoggedModelsQuery query) => loggedModels.SearchAsync(query);
 
     public Task<string?> FindExperimentId(string name) => store.FindExperimentIdAsync(name);
 
