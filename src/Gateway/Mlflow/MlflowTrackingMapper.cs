@@ -49,7 +49,8 @@ internal static class MlflowTrackingMapper
             })),
             model_inputs = MlflowLoggedModelMapper.Inputs(s),
         },
-        outputs = MlflowLoggedModelMapper.Outputs(s) is { } outputs ? new { model_outputs = outputs } : null,
+        // MLflow 3 always answers an outputs object, empty when the run produced no model.
+        outputs = new { model_outputs = MlflowLoggedModelMapper.Outputs(s) },
     };
 
     public static object Metric(MetricPoint m) => new { key = m.Key, value = m.Value, timestamp = m.Timestamp, step = m.Step };
