@@ -18,6 +18,23 @@ internal static class MlflowLoggedModelEndpoints
                 a.String("source_run_id"), a.String("model_type"), Pairs(a, "params"), Pairs(a, "tags")));
             return MlflowResults.Ok(new { model = MlflowLoggedModelMapper.Model(model) });
         });
+        // MLflow 2's record of a model logged inside a run: kept as MLflow 2 keeps it (the run's mlflow.log-model.history
+        // tag) and as a READY logged model whose root is the model's folder in the run, so 3.x clients and the registry
+        // (models:/<model_id>) see 2.x-logged models too.
+        api.Post("runs/log-model", async (a, c) =>
+        {
+            var runId = a.Required("run_id");
+            TrackingValidation.RunId(runId);
+            var model = MlflowLogModelJson.Parse(a.Required("model_json"));
+            var run = Grains(c).GetGrain<IRunGrain>(runId);
+            var snapshot = await run.Get();
+            await run.SetTag(MlflowLogModelJson.HistoryTag, MlflowLogModelJson.AppendHistory(snapshot.Tags.GetValueOrDefault(MlflowLogModelJson.HistoryTag), model.Json));
+            var logged = Grains(c).GetGrain<ILoggedModelGrain>(Ids.NewLoggedModelId());
+            await logged.Create(new CreateLoggedModel(snapshot.Info.ExperimentId, model.Name, runId, model.Flavors, new Dictionary<string, string>(),
+                new Dictionary<string, string>(StringComparer.Ordinal) { [MlflowLogModelJson.SourceTag] = "runs/log-model" }) { RunArtifactPath = model.ArtifactPath });
+            await logged.Finalize(LoggedModelStatus.Ready);
+            return MlflowResults.Empty();
+        });
         api.Get("logged-models/{model_id}", async (a, c) => MlflowResults.Ok(new { model = MlflowLoggedModelMapper.Model(await Model(a, c).Get()) }));
         api.Patch("logged-models/{model_id}", async (a, c) =>
         {

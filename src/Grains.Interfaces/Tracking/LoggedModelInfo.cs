@@ -61,7 +61,14 @@ public sealed record CreateLoggedModel(
     [property: Id(2)] string? SourceRunId,
     [property: Id(3)] string? ModelType,
     [property: Id(4)] IReadOnlyDictionary<string, string> Params,
-    [property: Id(5)] IReadOnlyDictionary<string, string> Tags);
+    [property: Id(5)] IReadOnlyDictionary<string, string> Tags)
+{
+    /// <summary>
+    /// For a model MLflow 2 logged inside its run (<c>runs/log-model</c>): its folder under the source run's artifacts.
+    /// The model's root is then that folder instead of its own <c>models/&lt;id&gt;</c> root.
+    /// </summary>
+    [Id(6)] public string? RunArtifactPath { get; init; }
+}
 
 /// <summary>One order of a logged-model search: an attribute (<c>creation_timestamp</c>, <c>name</c>, ...).</summary>
 [GenerateSerializer, Immutable]

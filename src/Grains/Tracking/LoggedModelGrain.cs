@@ -1,3 +1,4 @@
+using MlOps.Orleans.Artifacts;
 using MlOps.Orleans.Catalog.LoggedModels;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Contracts.Tracking;
@@ -26,16 +27,22 @@ public sealed class LoggedModelGrain(ILoggedModelStore store) : Grain, ILoggedMo
         var experiment = await GrainFactory.GetGrain<IExperimentGrain>(command.ExperimentId).Get();
         if (experiment.LifecycleStage != LifecycleStage.Active)
             throw MlopsException.Precondition($"experiment {experiment.ExperimentId} is deleted; a model cannot be logged in it");
+        var root = LoggedModelInfo.RootOf(experiment.ExperimentId, Id);
         if (!string.IsNullOrEmpty(command.SourceRunId))
         {
             TrackingValidation.RunId(command.SourceRunId, "source_run_id");
-            var run = await GrainFactory.GetGrain<IRunGrain>(command.SourceRunId).Get();
-            if (run.Info.ExperimentId != experiment.ExperimentId)
-                throw MlopsException.Invalid("source_run_id", $"run {command.SourceRunId} belongs to experiment {run.Info.ExperimentId}, not to experiment {experiment.ExperimentId}");
+            var run = GrainFactory.GetGrain<IRunGrain>(command.SourceRunId);
+            var info = (await run.Get()).Info;
+            if (info.ExperimentId != experiment.ExperimentId)
+                throw MlopsException.Invalid("source_run_id", $"run {command.SourceRunId} belongs to experiment {info.ExperimentId}, not to experiment {experiment.ExperimentId}");
+            if (command.RunArtifactPath is { } path)
+                root = ArtifactPath.Join(await run.GetArtifactRoot(), ArtifactPath.Directory(path, "artifact_path"));
         }
+        else if (command.RunArtifactPath is not null)
+            throw MlopsException.Invalid("source_run_id", "a model kept in a run's artifacts needs its source_run_id");
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var created = new LoggedModelInfo(Id, experiment.ExperimentId, name, NullIfEmpty(command.SourceRunId), NullIfEmpty(command.ModelType),
-            LoggedModelStatus.Pending, null, now, now, LoggedModelInfo.RootOf(experiment.ExperimentId, Id), LifecycleStage.Active,
+            LoggedModelStatus.Pending, null, now, now, root, LifecycleStage.Active,
             new Dictionary<string, string>(command.Params, StringComparer.Ordinal), new Dictionary<string, string>(command.Tags, StringComparer.Ordinal));
         await store.WriteAsync(new LoggedModelWrite(created, IsNew: true));
         return _model = created;

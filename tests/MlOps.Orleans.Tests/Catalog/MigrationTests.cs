@@ -26,7 +26,7 @@ public sealed class MigrationTests
             versions.Add(reader.GetInt32(0));
             Assert.Equal(1L, reader.GetInt64(1));
         }
-        Assert.Equal([1, 2, 3, 4, 5, 6], versions);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], versions);
         Assert.Equal("Default", (await stores[0].Tracking.LoadExperimentAsync("0"))!.Name);
         foreach (var s in stores) await s.DisposeAsync();
     }
@@ -45,7 +45,7 @@ public sealed class MigrationTests
                 await using var reader = await command.ExecuteReaderAsync();
                 Assert.True(await reader.ReadAsync());
                 Assert.Equal(reader.GetInt64(1), reader.GetInt64(0));
-                Assert.Equal(6L, reader.GetInt64(0));
+                Assert.Equal(7L, reader.GetInt64(0));
             }
             foreach (var s in stores) await s.DisposeAsync();
         }

@@ -35,6 +35,7 @@ public sealed class TrackingClusterFixture : IAsyncLifetime
             var catalog = silo.Configuration[CatalogKey]!;
             silo.Services.AddSingleton(_ => CatalogStores.OpenPostgresAsync(catalog).GetAwaiter().GetResult());
             silo.Services.AddSingleton(sp => sp.GetRequiredService<CatalogStores>().Tracking);
+            silo.Services.AddSingleton(sp => sp.GetRequiredService<CatalogStores>().LoggedModels);
             silo.AddMemoryGrainStorage(StreamNames.PubSubStore);
             silo.AddMlopsStreams();
         }

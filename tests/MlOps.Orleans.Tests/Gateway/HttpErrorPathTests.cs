@@ -33,6 +33,8 @@ public sealed class HttpErrorPathTests(FaultingPlatformFixture platform) : IClas
         ["/health/ready"] = "a health check: answers its own status and body by design",
         ["/health/online"] = "a health check: answers its own status and body by design",
         ["/debug/stages"] = "this process's stage timings, read from memory",
+        ["traces"] = "MLflow traces are out of scope: a constant 404 in MLflow's shape",
+        ["traces/{**rest}"] = "MLflow traces are out of scope: a constant 404 in MLflow's shape",
         ["mpu/part/{uploadId}/{part:int}"] = "checks its upload manifest and writes the part in the artifact store, with no grain call",
     };
 
@@ -43,6 +45,8 @@ public sealed class HttpErrorPathTests(FaultingPlatformFixture platform) : IClas
         ["runId"] = RunId,
         ["uploadId"] = RunId,
         ["part"] = "1",
+        ["model_id"] = "m-" + RunId,
+        ["tag_key"] = "k",
     };
 
     /// <summary>One body (or query string) carrying every field some route requires, so each handler gets as far as its grain call.</summary>
@@ -55,6 +59,14 @@ public sealed class HttpErrorPathTests(FaultingPlatformFixture platform) : IClas
         ["features"] = new JsonArray("view_a:feature_a"), ["entities"] = new JsonObject { ["id"] = new JsonArray(1) },
         ["push_source_name"] = "source_a", ["feature_view_name"] = "view_a", ["df"] = new JsonObject { ["id"] = new JsonArray(1) },
         ["feature_views"] = new JsonArray("view_a"), ["start_ts"] = "2024-01-01T00:00:00Z", ["end_ts"] = "2024-01-02T00:00:00Z",
+        ["experiment_ids"] = new JsonArray("1"), ["models"] = new JsonArray(new JsonObject { ["model_id"] = "m-" + RunId, ["step"] = 0 }),
+        ["model_json"] = "{\"artifact_path\": \"model\", \"flavors\": {\"python_function\": {}}}",
+    };
+
+    /// <summary>Fields one route needs that would be wrong for another route reading the same name.</summary>
+    private static readonly Dictionary<(string Method, string UrlSuffix), JsonObject> RouteFields = new()
+    {
+        [("PATCH", "/logged-models/m-" + RunId)] = new JsonObject { ["status"] = "LOGGED_MODEL_READY" },
     };
 
     [Fact]
@@ -199,7 +211,10 @@ public sealed class HttpErrorPathTests(FaultingPlatformFixture platform) : IClas
             var query = string.Join('&', Fields.Select(f => $"{f.Key}={Uri.EscapeDataString(f.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : f.Value!.ToJsonString())}"));
             return await SendRawAsync(method, url + "?" + query, null, null);
         }
-        return await SendRawAsync(method, url, Fields.ToJsonString(), "application/json");
+        var body = (JsonObject)Fields.DeepClone();
+        foreach (var ((m, suffix), extra) in RouteFields)
+            if (m == method && url.EndsWith(suffix, StringComparison.Ordinal)) foreach (var (k, v) in extra) body[k] = v?.DeepClone();
+        return await SendRawAsync(method, url, body.ToJsonString(), "application/json");
     }
 
     private async Task<(HttpStatusCode Status, JsonObject Body)> SendRawAsync(string method, string url, string? body, string? contentType, bool expectContinue = false)

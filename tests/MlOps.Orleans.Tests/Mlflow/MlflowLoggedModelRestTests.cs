@@ -167,6 +167,30 @@ public abstract class MlflowLoggedModelRestTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Model_logged_by_a_2x_client_is_in_the_run_history_and_a_ready_logged_model_over_the_run_folder()
+    {
+        var (e, run) = await RunAsync();
+        var mlmodel = new JsonObject
+        {
+            ["artifact_path"] = "sk.model", ["run_id"] = run, ["utc_time_created"] = "2026-12-04 21:00:00.000000",
+            ["flavors"] = new JsonObject { ["python_function"] = new JsonObject { ["loader_module"] = "mlflow.sklearn" }, ["sklearn"] = new JsonObject { ["pickled_model"] = "model.pkl" } },
+        };
+        await _rest.Ok(_rest.Post("runs/log-model", new { run_id = run, model_json = mlmodel.ToJsonString() }));
+        var tags = (await _rest.Ok(_rest.Get("runs/get", ("run_id", run))))["run"]!["data"]!["tags"]!.AsArray();
+        var history = JsonNode.Parse((string)tags.Single(t => (string?)t!["key"] == "mlflow.log-model.history")!["value"]!)!.AsArray();
+        Assert.Equal("sk.model", (string?)Assert.Single(history)!["artifact_path"]);
+        var found = Assert.Single((await _rest.Ok(_rest.Post("logged-models/search", new { experiment_ids = new[] { e }, filter = $"source_run_id = '{run}'" })))["models"]!.AsArray());
+        Assert.Equal(("sk-model", "LOGGED_MODEL_READY", $"mlflow-artifacts:/{e}/{run}/artifacts/sk.model"),
+            ((string)found!["info"]!["name"]!, (string)found["info"]!["status"]!, (string)found["info"]!["artifact_uri"]!));
+
+        await MlflowRest.Refused(_rest.Post("runs/log-model", new { run_id = run, model_json = "{not json" }), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "not valid JSON");
+        await MlflowRest.Refused(_rest.Post("runs/log-model", new { run_id = run, model_json = "{\"flavors\": {\"x\": {}}}" }), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "artifact_path");
+        await MlflowRest.Refused(_rest.Post("runs/log-model", new { run_id = run, model_json = new JsonObject { ["artifact_path"] = "../up", ["flavors"] = new JsonObject { ["x"] = new JsonObject() } }.ToJsonString() }),
+            HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "");
+        Assert.Single((await _rest.Ok(_rest.Post("logged-models/search", new { experiment_ids = new[] { e } })))["models"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Bad_input_on_every_logged_model_route_is_refused_precisely_and_changes_nothing()
     {
         var (e, run) = await RunAsync();
