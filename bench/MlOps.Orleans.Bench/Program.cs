@@ -15,7 +15,7 @@ IBenchCommand[] commands =
 [
     new ServerCommand(), new BatchIngestCommand(), new StreamIngestCommand(), new LogMetricCommand(), new SearchCommand(),
     new HistoryCommand(), new MicroCommand(), new ArtifactTransferCommand(), new RegisterCommand(), new MlflowBatchCommand(),
-    new MlflowLogMetricCommand(), new MlflowCompareCommand(), new OnlineStoreCommand(), new OfflineRetrievalCommand(), new MaterializationCommand(),
+    new MlflowLogMetricCommand(), new MlflowCompareCommand(), new MlflowLogModelCommand(), new OnlineStoreCommand(), new OfflineRetrievalCommand(), new MaterializationCommand(),
     new OnlineGetCommand(), new StagesCommand(),
 ];
 

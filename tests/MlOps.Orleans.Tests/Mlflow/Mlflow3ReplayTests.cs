@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MlOps.Orleans.Bench.Workloads;
 using MlOps.Orleans.Tests.Infrastructure;
 
 namespace MlOps.Orleans.Tests.Mlflow;
@@ -35,11 +36,11 @@ public sealed class Mlflow3ReplayTests(SqlitePlatformFixture platform) : IClassF
     [SkippableFact]
     public async Task Captured_mlflow_3_5_session_gets_mlflow_answers()
     {
-        var replay = new Mlflow3Replay(platform.Http);
+        var replay = new MlflowSessionReplay(platform.Http);
         var failures = new List<string>();
-        foreach (var step in Mlflow3Replay.SessionOrder)
+        foreach (var step in MlflowSessionReplay.SessionOrder)
         {
-            foreach (var exchange in Mlflow3Replay.Exchanges(step))
+            foreach (var exchange in MlflowSessionReplay.Exchanges(Path.Combine(AppContext.BaseDirectory, "Mlflow", "Fixtures", "mlflow-3.5", step + ".jsonl")))
             {
                 var seq = (int)exchange["seq"]!;
                 var label = $"{step}#{seq} {exchange["method"]} {exchange["path"]}";

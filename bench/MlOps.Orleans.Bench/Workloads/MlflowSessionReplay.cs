@@ -3,16 +3,18 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace MlOps.Orleans.Tests.Mlflow;
+namespace MlOps.Orleans.Bench.Workloads;
 
 /// <summary>
-/// Sends the captured MLflow 3.5 client traffic (Fixtures/mlflow-3.5, one file per session step, in session order) to
-/// this server and compares each answer with MLflow's: the status, the error code, and every field MLflow's answer had.
+/// Sends captured MLflow 3.5 client traffic (tests/MlOps.Orleans.Tests/Mlflow/Fixtures/mlflow-3.5, one file per session
+/// step) to a server and compares each answer with MLflow's: the status, the error code, and every field MLflow's answer
+/// had. The replay test sends the whole session to this server; the <c>mlflow-log-model</c> bench sends the log_model
+/// step to this server and to a real MLflow 3.5, over and over, one replay per session.
 /// Ids differ between the servers, so each captured id is mapped to ours the first time an answer shows both, and
 /// later requests are rewritten with our ids. Artifact bodies were captured as size and digest only: uploads send that
 /// many bytes (an MLmodel gets a minimal Python-only one, so registration behaves as for the real file).
 /// </summary>
-internal sealed partial class Mlflow3Replay(HttpClient http)
+internal sealed partial class MlflowSessionReplay(HttpClient http)
 {
     public static readonly string[] SessionOrder =
         ["setup", "log-model-register", "autolog", "list-artifacts", "load-model", "logged-models-api", "registry-links", "bad-input"];
@@ -32,13 +34,25 @@ internal sealed partial class Mlflow3Replay(HttpClient http)
     [GeneratedRegex(@"\b1[0-9]{12}\b")]
     private static partial Regex MillisecondTime();
 
-    public static string FixtureFolder => Path.Combine(AppContext.BaseDirectory, "Mlflow", "Fixtures", "mlflow-3.5");
+    public static IReadOnlyList<JsonObject> Exchanges(string file) =>
+        File.ReadLines(file).Select(l => (JsonObject)JsonNode.Parse(l)!).ToList();
 
-    public static IEnumerable<JsonObject> Exchanges(string step) =>
-        File.ReadLines(Path.Combine(FixtureFolder, step + ".jsonl")).Select(l => (JsonObject)JsonNode.Parse(l)!);
+    /// <summary>Names the experiment the capture's requests go to (the capture's own experiment is learned otherwise).</summary>
+    public void MapExperiment(string captured, string ours)
+    {
+        _capturedExperiment = captured;
+        _ourExperiment = ours;
+    }
 
     /// <summary>Sends one captured request (ids rewritten) and returns our status and body (null when not JSON).</summary>
     public async Task<(int Status, JsonNode? Body, string ContentType)> SendAsync(JsonObject exchange)
+    {
+        var (status, body, type, _) = await SendTimedAsync(exchange);
+        return (status, body, type);
+    }
+
+    /// <summary>As <see cref="SendAsync"/>, with the milliseconds from sending the request to having read the answer.</summary>
+    public async Task<(int Status, JsonNode? Body, string ContentType, double Milliseconds)> SendTimedAsync(JsonObject exchange)
     {
         var method = (string)exchange["method"]!;
         var path = Rewrite((string)exchange["path"]!, inPath: true);
@@ -59,12 +73,14 @@ internal sealed partial class Mlflow3Replay(HttpClient http)
         {
             request.Content = new StringContent(RewriteJson(body).ToJsonString(), Encoding.UTF8, (string?)exchange["request_content_type"] ?? "application/json");
         }
+        var sent = System.Diagnostics.Stopwatch.GetTimestamp();
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
         var type = response.Content.Headers.ContentType?.MediaType ?? "";
         JsonNode? parsed = null;
         if (type.Contains("json", StringComparison.Ordinal) && text.Length > 0) parsed = JsonNode.Parse(text);
-        return ((int)response.StatusCode, parsed, type);
+        return ((int)response.StatusCode, parsed, type, elapsed);
     }
 
     /// <summary>Learns id pairs from a captured answer and ours (same shape), then lists the captured fields ours lacks.</summary>
