@@ -139,6 +139,7 @@ internal sealed class RegistryGrpcService(ModelDirectory models, IClusterClient 
         if (lineage.Run is { } run) result.Run = TrackingMapper.ToProto(run);
         if (lineage.Experiment is { } e) result.Experiment = TrackingMapper.ToProto(e);
         if (lineage.SourceVersion is { } s) result.SourceVersion = RegistryMapper.ToProto(s);
+        if (lineage.LoggedModel is { } logged) result.LoggedModel = TrackingMapper.ToProto(logged);
         return result;
     }
 

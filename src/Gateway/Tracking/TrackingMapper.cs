@@ -13,6 +13,18 @@ internal static class TrackingMapper
     public const string GitCommitTag = "mlflow.source.git.commit";
     public const string GitRepoTag = "mlflow.source.git.repoURL";
 
+    public static Wire.LoggedModel ToProto(LoggedModelInfo m)
+    {
+        var result = new Wire.LoggedModel
+        {
+            ModelId = m.ModelId, ExperimentId = m.ExperimentId, Name = m.Name, SourceRunId = m.SourceRunId ?? "", ModelType = m.ModelType ?? "",
+            Status = (Wire.LoggedModelStatus)(int)m.Status, ArtifactUri = m.ArtifactUri, CreationTime = m.CreationTime, LastUpdatedTime = m.LastUpdatedTime,
+        };
+        result.Params.AddRange(m.Params.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new Wire.Param { Key = p.Key, Value = p.Value }));
+        result.Tags.AddRange(m.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new Wire.Tag { Key = t.Key, Value = t.Value }));
+        return result;
+    }
+
     public static Wire.Experiment ToProto(ExperimentInfo e)
     {
         var result = new Wire.Experiment

@@ -12,4 +12,8 @@ public sealed record LineageGraph(
     [property: Id(0)] ModelVersionInfo Version,
     [property: Id(1)] RunSnapshot? Run,
     [property: Id(2)] ExperimentInfo? Experiment,
-    [property: Id(3)] ModelVersionInfo? SourceVersion);
+    [property: Id(3)] ModelVersionInfo? SourceVersion)
+{
+    /// <summary>The MLflow 3 logged model the version was registered from (<c>models:/&lt;model_id&gt;</c>), if any.</summary>
+    [Id(4)] public LoggedModelInfo? LoggedModel { get; init; }
+}

@@ -270,7 +270,13 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
             try { origin = await ResolveModelVersion(m); }
             catch (MlopsException e) when (e.Code == ErrorCode.NotFound) { /* the source model was deleted */ }
         }
-        return new LineageGraph(v, run, experiment, origin);
+        LoggedModelInfo? logged = null;
+        if (ModelSource.Parse(v.Source) is ModelSource.LoggedModel l)
+        {
+            try { logged = await GrainFactory.GetGrain<ILoggedModelGrain>(l.ModelId).Get(); }
+            catch (MlopsException e) when (e.Code == ErrorCode.NotFound) { /* the logged model was deleted; the version keeps its files */ }
+        }
+        return new LineageGraph(v, run, experiment, origin) { LoggedModel = logged };
     }
 
     private string ModelId => this.GetPrimaryKeyString();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using MlOps.Orleans.Tests.Infrastructure;
+using Reg = MlOps.Orleans.Protos.Registry.V1;
 
 namespace MlOps.Orleans.Tests.Mlflow;
 
@@ -156,6 +157,10 @@ public abstract class MlflowLoggedModelRestTests(PlatformFixture platform)
         var tags = (await _rest.Ok(_rest.Get($"logged-models/{id}")))["model"]!["info"]!["tags"]!.AsArray();
         var versions = JsonNode.Parse((string)tags.Single(t => (string?)t!["key"] == "mlflow.modelVersions")!["value"]!)!.AsArray();
         Assert.Equal((name, 1L), ((string)versions[0]!["name"]!, (long)versions[0]!["version"]!));
+
+        // The native lineage names the logged model between the version and its run.
+        var lineage = await new Reg.RegistryService.RegistryServiceClient(platform.Channel).GetModelVersionLineageAsync(new Reg.GetModelVersionRequest { Name = name, Version = 1 });
+        Assert.Equal((id, run, "LoggedModelReady"), (lineage.LoggedModel.ModelId, lineage.Run.Info.RunId, lineage.LoggedModel.Status.ToString()));
 
         await MlflowRest.Refused(_rest.Get("registered-models/alias", ("name", name), ("alias", "champion")),
             HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "alias champion not found");
