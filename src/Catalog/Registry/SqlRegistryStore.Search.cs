@@ -13,6 +13,23 @@ public sealed partial class SqlRegistryStore
     public const int DefaultVersionResults = 10000;
     public const int MaxVersionResults = 200000;
 
+    /// <summary>The tag MLflow marks prompts with; 2.x clients add <c>tags.`mlflow.prompt.is_prompt` != 'true'</c> to every search.</summary>
+    public const string PromptTag = "mlflow.prompt.is_prompt";
+
+    /// <summary>
+    /// A tag clause over <paramref name="tagsOfRow"/> (the tag table, aliased f, joined to the searched row). A clause
+    /// requires the tag, except the prompt marker's two negative forms (<c>!= 'true'</c>, <c>= 'false'</c>), which MLflow
+    /// also counts true for a model or version without the tag: otherwise every 2.x client search would answer empty.
+    /// </summary>
+    private string TagFilter(string tagsOfRow, FilterClause f, SqlParameters p)
+    {
+        if (f.Key == PromptTag && f.Comparator == Comparator.NotEqual && f.Value.Text == "true")
+            return $"NOT EXISTS (SELECT 1 FROM {tagsOfRow} AND f.key = {p.Add(f.Key)} AND f.value = {p.Add("true")})";
+        if (f.Key == PromptTag && f.Comparator == Comparator.Equal && f.Value.Text == "false")
+            return $"NOT EXISTS (SELECT 1 FROM {tagsOfRow} AND f.key = {p.Add(f.Key)} AND f.value <> {p.Add("false")})";
+        return $"EXISTS (SELECT 1 FROM {tagsOfRow} AND f.key = {p.Add(f.Key)} AND {Compare("f.value", f, p)})";
+    }
+
     public async Task<SearchModelsPage> SearchModelsAsync(SearchModelsQuery query, CancellationToken ct = default)
     {
         var limit = Limit(query.MaxResults, DefaultModelResults, MaxModelResults);
@@ -29,7 +46,7 @@ public sealed partial class SqlRegistryStore
         var where = new List<string> { $"m.workspace = {p.Add(Workspace)}" };
         foreach (var f in filters)
             where.Add(f.Kind == EntityKind.Tag
-                ? $"EXISTS (SELECT 1 FROM registered_model_tags f WHERE f.model_id = m.model_id AND f.key = {p.Add(f.Key)} AND {Compare("f.value", f, p)})"
+                ? TagFilter("registered_model_tags f WHERE f.model_id = m.model_id", f, p)
                 : Compare("m.name", f, p));
         var (ids, next) = await KeysetPageAsync("registered_models m", "m.model_id", where, keys, query.PageToken, limit, p, ct).ConfigureAwait(false);
         if (ids.Count == 0) return new SearchModelsPage([], null);
@@ -73,7 +90,7 @@ public sealed partial class SqlRegistryStore
         foreach (var f in filters)
         {
             where.Add(f.Kind == EntityKind.Tag
-                ? $"EXISTS (SELECT 1 FROM model_version_tags f WHERE f.model_id = v.model_id AND f.version = v.version AND f.key = {p.Add(f.Key)} AND {Compare("f.value", f, p)})"
+                ? TagFilter("model_version_tags f WHERE f.model_id = v.model_id AND f.version = v.version", f, p)
                 : f.Key switch
                 {
                     "name" => Compare("m.name", f, p),

@@ -14,6 +14,9 @@ internal static class MlflowResults
         // Protobuf's JSON form, which MLflow emits: NaN and the infinities as strings, absent fields left out.
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // MLflow writes ' and other printable characters as they are ("Run 'abc' not found"); some clients match on the
+        // text. The bodies are application/json answers to API calls, never pages a browser renders.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static IResult Ok(object body) => Results.Json(body, Json);

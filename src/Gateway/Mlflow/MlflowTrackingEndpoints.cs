@@ -56,7 +56,7 @@ internal static class MlflowTrackingEndpoints
             var user = MlflowIdentity.UserId(c.Request) ?? a.String("user_id") ?? tags.GetValueOrDefault("mlflow.user");
             var runId = Ids.NewRunId();
             var run = await Grains(c).GetGrain<IRunGrain>(runId).Create(new CreateRun(experimentId, a.String("run_name"), tags,
-                a.Long("start_time"), user, tags.GetValueOrDefault(TrackingLimits.ParentRunTag)));
+                a.Long("start_time"), user, tags.GetValueOrDefault(TrackingLimits.ParentRunTag)) { KeepUnknownParent = true });
             return MlflowResults.Ok(new { run = MlflowTrackingMapper.Run(run) });
         });
         api.Post("runs/update", async (a, c) =>

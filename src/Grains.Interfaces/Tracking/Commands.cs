@@ -17,7 +17,14 @@ public sealed record CreateRun(
     [property: Id(2)] IReadOnlyDictionary<string, string> Tags,
     [property: Id(3)] long? StartTime,
     [property: Id(4)] string? UserId,
-    [property: Id(5)] string? ParentRunId);
+    [property: Id(5)] string? ParentRunId)
+{
+    /// <summary>
+    /// Keep a parent run id that names no run, as given (MLflow's REST stores it: a parent on another server, or one
+    /// imported later). The native API refuses it instead, since there a typo would silently detach a run.
+    /// </summary>
+    [Id(6)] public bool KeepUnknownParent { get; init; }
+}
 
 /// <summary>Changes a run's status, end time or name; null leaves a field as it is.</summary>
 [GenerateSerializer, Immutable]

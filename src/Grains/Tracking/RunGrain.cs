@@ -45,9 +45,16 @@ public sealed class RunGrain(ITrackingStore store, ILocalSiloDetails silo) : Gra
         if (!string.IsNullOrEmpty(parent))
         {
             TrackingValidation.RunId(parent, "parent_run_id");
-            var parentRun = await GrainFactory.GetGrain<IRunGrain>(parent).Get();
-            if (parentRun.Info.ExperimentId != command.ExperimentId)
-                throw MlopsException.Invalid("parent_run_id", $"parent run '{parent}' belongs to experiment {parentRun.Info.ExperimentId}, not {command.ExperimentId}");
+            try
+            {
+                var parentRun = await GrainFactory.GetGrain<IRunGrain>(parent).Get();
+                if (parentRun.Info.ExperimentId != command.ExperimentId)
+                    throw MlopsException.Invalid("parent_run_id", $"parent run '{parent}' belongs to experiment {parentRun.Info.ExperimentId}, not {command.ExperimentId}");
+            }
+            catch (MlopsException e) when (e.Code == MlOps.Orleans.Contracts.Common.ErrorCode.NotFound && command.KeepUnknownParent)
+            {
+                // Kept as given, unresolved (see CreateRun.KeepUnknownParent). A parent that exists must still be in the same experiment.
+            }
         }
         var name = string.IsNullOrEmpty(command.RunName)
             ? command.Tags.GetValueOrDefault(TrackingLimits.RunNameTag) ?? RunNames.Generate(RunId)
