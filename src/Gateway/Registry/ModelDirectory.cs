@@ -12,7 +12,7 @@ internal sealed class ModelDirectory(IGrainFactory grains)
     public async Task<IRegisteredModelGrain> ByName(string? name, string field = "name")
     {
         RegistryValidation.ModelName(name, field);
-        var id = await Query.FindModelId(name!) ?? throw MlopsException.NotFound($"no registered model is named '{name}'");
+        var id = await Query.FindModelId(name!) ?? throw MlopsException.NotFound($"Registered Model with name={name} not found"); // MLflow's wording
         return grains.GetGrain<IRegisteredModelGrain>(id);
     }
 

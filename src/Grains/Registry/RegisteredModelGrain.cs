@@ -365,7 +365,7 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
         if (SameModel(m.Name))
             return m.Alias is { } a ? await ResolveAlias(a) : WithAliases(Version(m.Version!.Value));
         var id = await GrainFactory.GetGrain<IRegistryQueryGrain>(0).FindModelId(m.Name)
-            ?? throw MlopsException.NotFound($"no registered model is named '{m.Name}'");
+            ?? throw MlopsException.NotFound($"Registered Model with name={m.Name} not found");
         var other = GrainFactory.GetGrain<IRegisteredModelGrain>(id);
         return m.Alias is { } alias ? await other.ResolveAlias(alias) : await other.GetVersion(m.Version!.Value);
     }

@@ -85,7 +85,7 @@ public sealed class ExperimentGrain(ITrackingStore store) : Grain, IExperimentGr
 
     private string Id => this.GetPrimaryKeyString();
 
-    private ExperimentInfo Current => _experiment ?? throw MlopsException.NotFound($"experiment {Id} does not exist");
+    private ExperimentInfo Current => _experiment ?? throw MlopsException.NotFound($"No Experiment with id={Id} exists"); // MLflow's wording
 
     private ExperimentInfo ActiveOnly(string verb)
     {

@@ -269,7 +269,7 @@ public sealed class RunGrain(ITrackingStore store, ILocalSiloDetails silo) : Gra
 
     private string RunId => this.GetPrimaryKeyString();
 
-    private RunState Current => _state ?? throw MlopsException.NotFound($"run '{RunId}' does not exist");
+    private RunState Current => _state ?? throw MlopsException.NotFound($"Run with id={RunId} not found"); // MLflow's wording; clients match on it
 
     // MLflow refuses writes to a deleted run; a finished run still accepts them.
     private RunState ActiveOnly()

@@ -54,10 +54,12 @@ public abstract class MlflowSemanticsRestTests(PlatformFixture platform)
     [Fact]
     public async Task Error_messages_write_quotes_as_they_are()
     {
-        using var response = await platform.Http.GetAsync($"/api/2.0/mlflow/registered-models/get?name={Unique("missing")}");
+        var (e, _) = await RunAsync();
+        using var response = await platform.Http.PostAsync("/api/2.0/mlflow/experiments/delete-experiment-tag",
+            new StringContent($"{{\"experiment_id\": \"{e}\", \"key\": \"absent\"}}", System.Text.Encoding.UTF8, "application/json"));
         var text = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains("'", text, StringComparison.Ordinal);
+        Assert.Contains("'absent'", text, StringComparison.Ordinal);
         Assert.DoesNotContain("\\u0027", text, StringComparison.Ordinal);
     }
 

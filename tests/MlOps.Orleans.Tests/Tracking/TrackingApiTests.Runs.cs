@@ -28,7 +28,7 @@ public abstract partial class TrackingApiTests
     public async Task Run_get_rejects_a_malformed_id_and_reports_an_unknown_one()
     {
         await Rpc.Refuses(StatusCode.InvalidArgument, () => Api.GetRunAsync(new Wire.GetRunRequest { RunId = "../../etc" }).ResponseAsync, "run_id");
-        await Rpc.Refuses(StatusCode.NotFound, () => Api.GetRunAsync(new Wire.GetRunRequest { RunId = Guid.NewGuid().ToString("N") }).ResponseAsync, "does not exist");
+        await Rpc.Refuses(StatusCode.NotFound, () => Api.GetRunAsync(new Wire.GetRunRequest { RunId = Guid.NewGuid().ToString("N") }).ResponseAsync, "not found");
     }
 
     [Fact]
