@@ -24,6 +24,42 @@ internal static class MlflowArtifactEndpoints
             api.MapDelete("artifacts/{**path}", (string path, HttpContext c) => DeleteAsync(path, c));
             MlflowMultipartEndpoints.Map(api);
         }
+        // MLflow's UI routes for a run's files: a download at the root and an upload under the ajax API.
+        app.MapGet(GetArtifactPath, (Delegate)((HttpContext c) => GetArtifactAsync(c)));
+        foreach (var prefix in MlflowRoutes.ApiPrefixes)
+            app.MapPost(prefix + "/upload-artifact", (Delegate)((HttpContext c) => UploadArtifactAsync(c)));
+    }
+
+    /// <summary>MLflow's <c>GET /get-artifact?path=&amp;run_uuid=</c>, outside the API prefixes (errors still in MLflow's shape).</summary>
+    public const string GetArtifactPath = "/get-artifact";
+
+    private static async Task<IResult> GetArtifactAsync(HttpContext c)
+    {
+        var (runId, path) = RunFile(c);
+        var key = ArtifactPath.Join(await ArtifactRoots.RunAsync(Grains(c), runId, forWrite: false), path);
+        var content = await Store(c).OpenReadAsync(key, ct: c.RequestAborted);
+        // The type from the name, never sniffed from the bytes, and offered as a download: a run's files are the client's.
+        c.Response.Headers.XContentTypeOptions = "nosniff";
+        var type = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider().TryGetContentType(path, out var known) ? known : "application/octet-stream";
+        return Results.Stream(content.Stream, type, fileDownloadName: path[(path.LastIndexOf('/') + 1)..]);
+    }
+
+    private static async Task<IResult> UploadArtifactAsync(HttpContext c)
+    {
+        var (runId, path) = RunFile(c);
+        if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
+        await Transfers(c).UploadToRunAsync(runId, path, c.Request.Body, null, c.RequestAborted);
+        return MlflowResults.Empty();
+    }
+
+    private static (string RunId, string Path) RunFile(HttpContext c)
+    {
+        var runId = c.Request.Query["run_uuid"].FirstOrDefault() is { Length: > 0 } u ? u : c.Request.Query["run_id"].FirstOrDefault();
+        if (string.IsNullOrEmpty(runId)) throw MlopsException.Invalid("run_uuid", "Missing value for required parameter 'run_uuid'.");
+        TrackingValidation.RunId(runId, "run_uuid");
+        var path = c.Request.Query["path"].FirstOrDefault();
+        if (string.IsNullOrEmpty(path)) throw MlopsException.Invalid("path", "Missing value for required parameter 'path'.");
+        return (runId, ArtifactPath.File(path, "path"));
     }
 
     private static async Task<IResult> ListAsync(string path, HttpContext c)

@@ -153,6 +153,25 @@ internal static class MlflowTrackingEndpoints
             }
             return MlflowResults.Ok(new { metrics = MlflowResults.NonEmpty(results) });
         });
+        // The UI's route (MLflow serves it under /ajax-api only): every point of one metric for up to 100 runs, a run's
+        // points in step order, at most max_results (MLflow's default and cap, 25,000) in all.
+        api.Get("metrics/get-history-bulk", async (a, c) =>
+        {
+            var runIds = a.Strings("run_id");
+            if (runIds.Count is 0 or > MaxBulkRuns) throw MlopsException.Invalid("run_id", $"run_id must name 1 to {MaxBulkRuns} runs");
+            var key = a.Required("metric_key");
+            var max = (int)(a.Long("max_results") ?? DefaultHistoryResults);
+            if (max is < 1 or > DefaultHistoryResults) throw MlopsException.Invalid("max_results", $"max_results must be 1 to {DefaultHistoryResults}; got {max}");
+            var results = new List<object>();
+            foreach (var runId in runIds)
+            {
+                TrackingValidation.RunId(runId, "run_id");
+                if (results.Count >= max) break;
+                var page = await Grains(c).GetGrain<IRunGrain>(runId).GetMetricHistory(new MetricHistoryQuery(key, null, null, max - results.Count, null, 0));
+                results.AddRange(page.Points.Select(m => new { key = m.Key, value = m.Value, timestamp = m.Timestamp, step = m.Step, run_id = runId }));
+            }
+            return MlflowResults.Ok(new { metrics = MlflowResults.NonEmpty(results) });
+        });
         api.Get("artifacts/list", async (a, c) =>
         {
             var run = Run(a, c);

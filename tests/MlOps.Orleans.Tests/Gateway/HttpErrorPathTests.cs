@@ -22,7 +22,7 @@ public sealed class HttpErrorPathTests(FaultingPlatformFixture platform) : IClas
 {
     private const string RunId = "0123456789abcdef0123456789abcdef";
 
-    private static readonly string[] MlflowPrefixes = ["/api/2.0/mlflow/", "/ajax-api/2.0/mlflow/", "/api/2.0/mlflow-artifacts/", "/ajax-api/2.0/mlflow-artifacts/"];
+    private static readonly string[] MlflowPrefixes = ["/api/2.0/mlflow/", "/ajax-api/2.0/mlflow/", "/api/2.0/mlflow-artifacts/", "/ajax-api/2.0/mlflow-artifacts/", "/get-artifact"];
 
     /// <summary>Routes that never call a grain, so a grain fault cannot reach them.</summary>
     private static readonly Dictionary<string, string> Exempt = new(StringComparer.Ordinal)
@@ -206,11 +206,10 @@ public sealed class HttpErrorPathTests(FaultingPlatformFixture platform) : IClas
 
     private async Task<(HttpStatusCode Status, JsonObject Body)> SendAsync(string method, string url)
     {
-        if (method is "GET" or "HEAD")
-        {
-            var query = string.Join('&', Fields.Select(f => $"{f.Key}={Uri.EscapeDataString(f.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : f.Value!.ToJsonString())}"));
-            return await SendRawAsync(method, url + "?" + query, null, null);
-        }
+        var query = string.Join('&', Fields.Select(f => $"{f.Key}={Uri.EscapeDataString(f.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : f.Value!.ToJsonString())}"));
+        if (method is "GET" or "HEAD") return await SendRawAsync(method, url + "?" + query, null, null);
+        // MLflow's UI upload takes its run and path in the query string and the file as the body.
+        if (url.EndsWith("/upload-artifact", StringComparison.Ordinal)) return await SendRawAsync(method, url + "?" + query, "file", "application/octet-stream");
         var body = (JsonObject)Fields.DeepClone();
         foreach (var ((m, suffix), extra) in RouteFields)
             if (m == method && url.EndsWith(suffix, StringComparison.Ordinal)) foreach (var (k, v) in extra) body[k] = v?.DeepClone();

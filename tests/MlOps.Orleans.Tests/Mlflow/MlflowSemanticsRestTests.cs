@@ -63,6 +63,43 @@ public abstract class MlflowSemanticsRestTests(PlatformFixture platform)
         Assert.DoesNotContain("\\u0027", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ui_routes_bulk_history_upload_and_get_artifact_answer_as_mlflow_does()
+    {
+        var (e, a) = await RunAsync();
+        var b = (string)(await _rest.Ok(_rest.Post("runs/create", new { experiment_id = e })))["run"]!["info"]!["run_id"]!;
+        foreach (var run in new[] { a, b })
+            for (var step = 0; step < 3; step++)
+                await _rest.Ok(_rest.Post("runs/log-metric", new { run_id = run, key = "loss", value = 1.0 / (step + 1), timestamp = 10 + step, step }));
+        var ajax = new MlflowRest(platform.Http, "/ajax-api/2.0/mlflow/");
+        var bulk = (await ajax.Ok(ajax.Get("metrics/get-history-bulk", ("run_id", a), ("run_id", b), ("metric_key", "loss"))))["metrics"]!.AsArray();
+        Assert.Equal(6, bulk.Count);
+        Assert.Equal([a, a, a, b, b, b], bulk.Select(m => (string)m!["run_id"]!));
+        Assert.Equal(2, (long)bulk[2]!["step"]!);
+        Assert.Equal(2, (await ajax.Ok(ajax.Get("metrics/get-history-bulk", ("run_id", a), ("run_id", b), ("metric_key", "loss"), ("max_results", "2"))))["metrics"]!.AsArray().Count);
+        await MlflowRest.Refused(ajax.Get("metrics/get-history-bulk", ("metric_key", "loss")), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "run_id");
+
+        using (var upload = await platform.Http.PostAsync($"/ajax-api/2.0/mlflow/upload-artifact?run_uuid={a}&path=notes/readme.txt", new StringContent("hello")))
+            Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
+        using (var download = await platform.Http.GetAsync($"/get-artifact?run_uuid={a}&path=notes/readme.txt"))
+        {
+            Assert.Equal("hello", await download.Content.ReadAsStringAsync());
+            Assert.Equal("text/plain", download.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("nosniff", download.Headers.GetValues("X-Content-Type-Options"));
+            Assert.Equal("readme.txt", download.Content.Headers.ContentDisposition?.FileName);
+        }
+        var listed = await _rest.Ok(_rest.Get("artifacts/list", ("run_id", a), ("path", "notes")));
+        Assert.Equal("notes/readme.txt", (string?)listed["files"]![0]!["path"]);
+        foreach (var bad in new[] { $"/get-artifact?run_uuid={a}&path=..%2F..%2Fetc%2Fpasswd", $"/get-artifact?path=notes/readme.txt" })
+        {
+            using var refused = await platform.Http.GetAsync(bad);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("INVALID_PARAMETER_VALUE", (string?)JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["error_code"]);
+        }
+        using (var missing = await platform.Http.GetAsync($"/get-artifact?run_uuid={Guid.NewGuid():N}&path=notes/readme.txt"))
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
     private async Task<(string Experiment, string Run)> RunAsync()
     {
         var e = (string)(await _rest.Ok(_rest.Post("experiments/create", new { name = Unique("sem") })))["experiment_id"]!;
