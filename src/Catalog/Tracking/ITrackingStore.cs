@@ -38,6 +38,9 @@ public interface ITrackingStore
     /// <summary>Ids of an experiment's runs in one lifecycle stage.</summary>
     Task<IReadOnlyList<string>> ListRunIdsAsync(string experimentId, LifecycleStage stage, CancellationToken ct = default);
 
+    /// <summary>The distinct datasets (name, digest, context) the active runs of these experiments logged, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<DatasetSummary>> SearchDatasetsAsync(IReadOnlyList<string> experimentIds, int limit, CancellationToken ct = default);
+
     Task<bool> PingAsync(CancellationToken ct = default);
 }
 

@@ -52,6 +52,24 @@ public sealed partial class SqlTrackingStore
         return new SearchRunsPage(runs, next);
     }
 
+    public async Task<IReadOnlyList<DatasetSummary>> SearchDatasetsAsync(IReadOnlyList<string> experimentIds, int limit, CancellationToken ct = default)
+    {
+        if (experimentIds.Count == 0) return [];
+        foreach (var id in experimentIds) TrackingValidation.ExperimentId(id, "experiment_ids");
+        var p = new SqlParameters();
+        var ids = string.Join(", ", experimentIds.Select(e => p.Add(ParseId(e))));
+        await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
+        await using var command = c.Command("SELECT DISTINCT r.experiment_id, i.name, i.digest, i.context FROM run_inputs i JOIN runs r ON r.run_id = i.run_id " +
+            $"WHERE r.workspace = {p.Add(Workspace)} AND r.experiment_id IN ({ids}) AND r.lifecycle_stage = {p.Add((int)LifecycleStage.Active)} " +
+            $"ORDER BY r.experiment_id, i.name, i.digest, i.context LIMIT {p.Add(limit)}");
+        p.ApplyTo(command);
+        var result = new List<DatasetSummary>();
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            result.Add(new DatasetSummary(IdText(reader.GetInt64(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        return result;
+    }
+
     public async Task<SearchExperimentsPage> SearchExperimentsAsync(SearchExperimentsQuery query, CancellationToken ct = default)
     {
         var limit = query.MaxResults <= 0 ? TrackingLimits.DefaultSearchExperiments : query.MaxResults;

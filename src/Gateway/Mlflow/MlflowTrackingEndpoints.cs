@@ -11,6 +11,8 @@ internal static class MlflowTrackingEndpoints
     private const int DefaultHistoryResults = 25000;
     private const int DefaultBulkResults = 2500;
     private const int MaxBulkRuns = 100;
+    private const int MaxDatasetExperiments = 20;
+    private const int MaxDatasetSummaries = 1000;
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -46,6 +48,18 @@ internal static class MlflowTrackingEndpoints
             return MlflowResults.Empty();
         });
 
+        // The UI's dataset list (MLflow serves it under /ajax-api only): at most 20 experiments, 1,000 summaries, as MLflow.
+        api.Post("experiments/search-datasets", async (a, c) =>
+        {
+            var ids = a.Strings("experiment_ids");
+            if (ids.Count is 0 or > MaxDatasetExperiments)
+                throw MlopsException.Invalid("experiment_ids", $"experiment_ids must name 1 to {MaxDatasetExperiments} experiments; got {ids.Count}");
+            var found = await Query(c).SearchDatasets(ids, MaxDatasetSummaries);
+            return MlflowResults.Ok(new
+            {
+                dataset_summaries = MlflowResults.NonEmpty(found.Select(d => new { experiment_id = d.ExperimentId, name = d.Name, digest = d.Digest, context = d.Context.Length == 0 ? null : d.Context })),
+            });
+        });
         api.Post("experiments/delete-experiment-tag", async (a, c) => { await Experiment(a, c).DeleteTag(a.Required("key")); return MlflowResults.Empty(); });
 
         api.Post("runs/create", async (a, c) =>

@@ -6,6 +6,7 @@ public interface ITrackingQueryGrain : IGrainWithIntegerKey
 {
     [Alias("SearchRuns")] Task<SearchRunsPage> SearchRuns(SearchRunsQuery query);
     [Alias("SearchExperiments")] Task<SearchExperimentsPage> SearchExperiments(SearchExperimentsQuery query);
+    [Alias("SearchDatasets")] Task<IReadOnlyList<DatasetSummary>> SearchDatasets(IReadOnlyList<string> experimentIds, int limit);
     [Alias("SearchLoggedModels")] Task<LoggedModelsPage> SearchLoggedModels(SearchLoggedModelsQuery query);
     /// <summary>The id of the experiment with this name (active or deleted), or null.</summary>
     [Alias("FindExperimentId")] Task<string?> FindExperimentId(string name);

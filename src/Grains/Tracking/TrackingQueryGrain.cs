@@ -13,6 +13,8 @@ public sealed class TrackingQueryGrain(ITrackingStore store, ILoggedModelStore l
 
     public Task<SearchExperimentsPage> SearchExperiments(SearchExperimentsQuery query) => store.SearchExperimentsAsync(query);
 
+    public Task<IReadOnlyList<DatasetSummary>> SearchDatasets(IReadOnlyList<string> experimentIds, int limit) => store.SearchDatasetsAsync(experimentIds, limit);
+
     public Task<LoggedModelsPage> SearchLoggedModels(SearchLoggedModelsQuery query) => loggedModels.SearchAsync(query);
 
     public Task<string?> FindExperimentId(string name) => store.FindExperimentIdAsync(name);

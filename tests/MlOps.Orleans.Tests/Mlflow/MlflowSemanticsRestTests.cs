@@ -100,6 +100,28 @@ public abstract class MlflowSemanticsRestTests(PlatformFixture platform)
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
+    [Fact]
+    public async Task Search_datasets_lists_each_experiments_distinct_datasets_with_their_context()
+    {
+        var (e, a) = await RunAsync();
+        var b = (string)(await _rest.Ok(_rest.Post("runs/create", new { experiment_id = e })))["run"]!["info"]!["run_id"]!;
+        object Input(string name, string digest, string context) => new
+        {
+            tags = new[] { new { key = "mlflow.data.context", value = context } },
+            dataset = new { name, digest, source_type = "local", source = "{}" },
+        };
+        await _rest.Ok(_rest.Post("runs/log-inputs", new { run_id = a, datasets = new[] { Input("train", "d1", "training"), Input("eval", "d2", "eval") } }));
+        await _rest.Ok(_rest.Post("runs/log-inputs", new { run_id = b, datasets = new[] { Input("train", "d1", "training") } }));
+        var ajax = new MlflowRest(platform.Http, "/ajax-api/2.0/mlflow/");
+        var found = (await ajax.Ok(ajax.Post("experiments/search-datasets", new { experiment_ids = new[] { e } })))["dataset_summaries"]!.AsArray();
+        Assert.Equal([("eval", "d2", "eval"), ("train", "d1", "training")],
+            found.Select(d => ((string)d!["name"]!, (string)d["digest"]!, (string)d["context"]!)));
+        Assert.All(found, d => Assert.Equal(e, (string?)d!["experiment_id"]));
+        await MlflowRest.Refused(ajax.Post("experiments/search-datasets", new { experiment_ids = Array.Empty<string>() }), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "experiment_ids");
+        await MlflowRest.Refused(ajax.Post("experiments/search-datasets", new { experiment_ids = Enumerable.Range(1, 21).Select(i => $"{i}").ToArray() }),
+            HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "1 to 20");
+    }
+
     private async Task<(string Experiment, string Run)> RunAsync()
     {
         var e = (string)(await _rest.Ok(_rest.Post("experiments/create", new { name = Unique("sem") })))["experiment_id"]!;
