@@ -19,7 +19,8 @@ internal sealed partial class MlflowSessionReplay(HttpClient http)
     public static readonly string[] SessionOrder =
         ["setup", "log-model-register", "autolog", "list-artifacts", "load-model", "logged-models-api", "registry-links", "bad-input"];
 
-    private const string MinimalMlmodel = "artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.sklearn\n  sklearn:\n    pickled_model: model.pkl\n";
+    /// <summary>An MLmodel of Python-only flavors: registration reads it and marks the version not servable, as for the real file.</summary>
+    public const string MinimalMlmodel = "artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.sklearn\n  sklearn:\n    pickled_model: model.pkl\n";
 
     private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);
 

@@ -81,27 +81,10 @@ public sealed class SqlLoggedModelStore(CatalogDatabase db) : ILoggedModelStore
         // Datasets narrow the metric filters; with none, they keep the models with any metric on one of them.
         if (query.Datasets.Count > 0 && !filters.Any(f => f.Kind == EntityKind.Metric))
             where.Add($"EXISTS (SELECT 1 FROM logged_model_metrics f WHERE f.model_id = lm.model_id AND {DatasetCondition(query.Datasets, p)})");
-        if (!string.IsNullOrEmpty(query.PageToken)) where.Add(Keyset.After(keys, Keyset.Decode(query.PageToken, keys), p));
-        var sql = $"SELECT lm.model_id{string.Join("", keys.Select((k, i) => $", {k.Expression} AS s{i}"))} FROM logged_models lm " +
-                  $"WHERE {string.Join(" AND ", where)} ORDER BY {Keyset.OrderBy(keys)} LIMIT {p.Add(limit + 1)}";
-
         await using var c = await db.OpenReadAsync(ct).ConfigureAwait(false);
-        var ids = new List<string>();
-        object?[]? last = null;
-        var hasMore = false;
-        await using (var command = c.Command(sql))
-        {
-            p.ApplyTo(command);
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                if (ids.Count == limit) { hasMore = true; break; }
-                ids.Add(reader.GetString(0));
-                last = keys.Select((k, i) => Keyset.Read(reader, 1 + i, k.Type)).ToArray();
-            }
-        }
+        var (ids, next) = await KeysetPage.ReadAsync(c, "logged_models lm", "lm.model_id", where, keys, query.PageToken, limit, p, ct).ConfigureAwait(false);
         var byId = (await ReadAsync(c, ids, ct).ConfigureAwait(false)).ToDictionary(m => m.ModelId, StringComparer.Ordinal);
-        return new LoggedModelsPage(ids.Select(i => byId[i]).ToList(), hasMore ? Keyset.Encode(last!) : null);
+        return new LoggedModelsPage(ids.Select(i => byId[i]).ToList(), next);
     }
 
     private static SortKey SortKeyOf(LoggedModelOrder order, int index, SqlParameters p)

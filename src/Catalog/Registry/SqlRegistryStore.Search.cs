@@ -126,22 +126,8 @@ public sealed partial class SqlRegistryStore
     private async Task<(List<string> Ids, string? Next)> KeysetPageAsync(string from, string idExpression, List<string> where,
         IReadOnlyList<SortKey> keys, string? pageToken, int limit, SqlParameters p, CancellationToken ct)
     {
-        if (!string.IsNullOrEmpty(pageToken)) where.Add(Keyset.After(keys, Keyset.Decode(pageToken, keys), p));
-        var sql = $"SELECT {idExpression}{string.Join("", keys.Select((k, i) => $", {k.Expression} AS s{i}"))} FROM {from} " +
-                  $"WHERE {string.Join(" AND ", where)} ORDER BY {Keyset.OrderBy(keys)} LIMIT {p.Add(limit + 1)}";
         await using var c = await _db.OpenReadAsync(ct).ConfigureAwait(false);
-        await using var command = c.Command(sql);
-        p.ApplyTo(command);
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var ids = new List<string>();
-        object?[]? last = null;
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-        {
-            if (ids.Count == limit) return (ids, Keyset.Encode(last!));
-            ids.Add(reader.GetString(0));
-            last = keys.Select((k, i) => Keyset.Read(reader, 1 + i, k.Type)).ToArray();
-        }
-        return (ids, null);
+        return await KeysetPage.ReadAsync(c, from, idExpression, where, keys, pageToken, limit, p, ct).ConfigureAwait(false);
     }
 
     /// <summary>An integer column as text; the same cast in SQLite and PostgreSQL.</summary>

@@ -51,6 +51,14 @@ internal sealed class MlflowArgs(JsonObject data)
         _ => throw WrongType(name, "a string"),
     };
 
+    /// <summary>A list of <c>{key, value}</c> objects (tags, params) as a dictionary; a key sent twice keeps its last value.</summary>
+    public Dictionary<string, string> Pairs(string name)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in Objects(name)) pairs[p.Required("key")] = p.String("value") ?? "";
+        return pairs;
+    }
+
     public string Required(string name) =>
         String(name) is { Length: > 0 } s ? s : throw MlopsException.Invalid(name, $"Missing value for required parameter '{name}'.");
 

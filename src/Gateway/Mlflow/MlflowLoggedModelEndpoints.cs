@@ -15,7 +15,7 @@ internal static class MlflowLoggedModelEndpoints
             var experimentId = a.Required("experiment_id");
             TrackingValidation.ExperimentId(experimentId);
             var model = await Grains(c).GetGrain<ILoggedModelGrain>(Ids.NewLoggedModelId()).Create(new CreateLoggedModel(experimentId, a.String("name"),
-                a.String("source_run_id"), a.String("model_type"), Pairs(a, "params"), Pairs(a, "tags")));
+                a.String("source_run_id"), a.String("model_type"), a.Pairs("params"), a.Pairs("tags")));
             return MlflowResults.Ok(new { model = MlflowLoggedModelMapper.Model(model) });
         });
         // MLflow 2's record of a model logged inside a run: kept as MLflow 2 keeps it (the run's mlflow.log-model.history
@@ -56,13 +56,13 @@ internal static class MlflowLoggedModelEndpoints
             return MlflowResults.Ok(new { models = MlflowResults.NonEmpty(page.Models.Select(MlflowLoggedModelMapper.Model)), next_page_token = page.NextPageToken });
         });
         // 3.5 answers {} here although its proto declares the model.
-        api.Patch("logged-models/{model_id}/tags", async (a, c) => { await Model(a, c).SetTags(Pairs(a, "tags")); return MlflowResults.Empty(); });
+        api.Patch("logged-models/{model_id}/tags", async (a, c) => { await Model(a, c).SetTags(a.Pairs("tags")); return MlflowResults.Empty(); });
         api.Delete("logged-models/{model_id}/tags/{tag_key}", async (a, c) =>
         {
             await Model(a, c).DeleteTag((string)c.Request.RouteValues["tag_key"]!);
             return MlflowResults.Empty();
         });
-        api.Post("logged-models/{model_id}/params", async (a, c) => { await Model(a, c).LogParams(Pairs(a, "params")); return MlflowResults.Empty(); });
+        api.Post("logged-models/{model_id}/params", async (a, c) => { await Model(a, c).LogParams(a.Pairs("params")); return MlflowResults.Empty(); });
         api.Get("logged-models/{model_id}/artifacts/directories", async (a, c) =>
         {
             var model = await Model(a, c).Get();
@@ -102,13 +102,5 @@ internal static class MlflowLoggedModelEndpoints
         if (a.String("model_id") is { Length: > 0 } body && body != id)
             throw MlopsException.Invalid("model_id", $"the body's model_id '{body}' differs from the path's '{id}'");
         return Grains(c).GetGrain<ILoggedModelGrain>(id);
-    }
-
-    /// <summary>A list of {key, value}; a key sent twice keeps its last value.</summary>
-    private static Dictionary<string, string> Pairs(MlflowArgs a, string field)
-    {
-        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var p in a.Objects(field)) pairs[p.Required("key")] = p.String("value") ?? "";
-        return pairs;
     }
 }

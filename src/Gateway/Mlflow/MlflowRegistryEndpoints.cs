@@ -14,7 +14,7 @@ internal static class MlflowRegistryEndpoints
         {
             var name = a.Required("name");
             RegistryValidation.ModelName(name);
-            var model = await Models(c).Create(new CreateRegisteredModel(name, a.String("description"), Tags(a), MlflowIdentity.UserId(c.Request)));
+            var model = await Models(c).Create(new CreateRegisteredModel(name, a.String("description"), a.Pairs("tags"), MlflowIdentity.UserId(c.Request)));
             return MlflowResults.Ok(new { registered_model = MlflowRegistryMapper.Model(model) });
         });
         api.Get("registered-models/get", async (a, c) =>
@@ -56,7 +56,7 @@ internal static class MlflowRegistryEndpoints
         {
             var modelId = a.String("model_id");
             var version = await (await Model(a, c)).CreateVersion(new CreateModelVersion(a.Required("source"), a.String("run_id"), a.String("description"),
-                Tags(a), a.String("run_link"), MlflowIdentity.UserId(c.Request)) { ModelId = modelId });
+                a.Pairs("tags"), a.String("run_link"), MlflowIdentity.UserId(c.Request)) { ModelId = modelId });
             if (!string.IsNullOrEmpty(modelId)) await MlflowModelVersionsTag.AppendAsync(Grains(c).GetGrain<ILoggedModelGrain>(modelId), version);
             return MlflowResults.Ok(new { model_version = MlflowRegistryMapper.Version(version) });
         });
@@ -94,11 +94,4 @@ internal static class MlflowRegistryEndpoints
     private static Task<IRegisteredModelGrain> Model(MlflowArgs a, HttpContext c) => Models(c).ByName(a.Required("name"));
 
     private static long Version(MlflowArgs a) => MlflowRegistryMapper.ParseVersion(a.Required("version"));
-
-    private static Dictionary<string, string> Tags(MlflowArgs a)
-    {
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var t in a.Objects("tags")) tags[t.Required("key")] = t.String("value") ?? "";
-        return tags;
-    }
 }

@@ -226,6 +226,8 @@ internal static class MlflowTrackingEndpoints
     /// </summary>
     private static async Task<Func<string, Task>> ModelMetricsAsync(HttpContext c, IReadOnlyList<(MlflowArgs Args, MetricPoint Point)> metrics, string field)
     {
+        // The common case (no model ids) is every log call's path: no grouping, no closure.
+        if (!metrics.Any(m => m.Args.Has("model_id"))) return NoModelMetrics;
         var byModel = metrics.Select((m, i) => (m.Args, m.Point, Index: i)).Where(m => m.Args.String("model_id") is { Length: > 0 })
             .GroupBy(m => m.Args.String("model_id")!, StringComparer.Ordinal).ToList();
         foreach (var group in byModel)
@@ -240,6 +242,8 @@ internal static class MlflowTrackingEndpoints
                     m.Point.Timestamp, m.Point.Step, m.Args.String("dataset_name") ?? "", m.Args.String("dataset_digest") ?? "")).ToList());
         };
     }
+
+    private static readonly Func<string, Task> NoModelMetrics = _ => Task.CompletedTask;
 
     /// <summary>runs/outputs' {model_id, step} or log-inputs' {model_id} entries.</summary>
     private static List<RunModelLink> ModelLinks(MlflowArgs a, bool isOutput) =>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using MlOps.Orleans.Bench.Workloads;
 using MlOps.Orleans.Tests.Infrastructure;
 using Reg = MlOps.Orleans.Protos.Registry.V1;
 
@@ -9,7 +10,7 @@ namespace MlOps.Orleans.Tests.Mlflow;
 /// <summary>MLflow 3's logged models over real HTTP on both catalogs: lifecycle, search, run links, registry, bad input.</summary>
 public abstract class MlflowLoggedModelRestTests(PlatformFixture platform)
 {
-    private const string MinimalMlmodel = "artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.sklearn\n  sklearn:\n    pickled_model: model.pkl\n";
+    private const string MinimalMlmodel = MlflowSessionReplay.MinimalMlmodel;
 
     private readonly MlflowRest _rest = new(platform.Http);
     private readonly MlflowRest _proxy = new(platform.Http, "/api/2.0/mlflow-artifacts/");

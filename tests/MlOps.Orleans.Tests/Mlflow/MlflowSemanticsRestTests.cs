@@ -29,7 +29,7 @@ public abstract class MlflowSemanticsRestTests(PlatformFixture platform)
 
         var (e, run) = await RunAsync();
         using (var put = await platform.Http.PutAsync($"/api/2.0/mlflow-artifacts/artifacts/{e}/{run}/artifacts/model/MLmodel",
-                   new StringContent("artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.sklearn\n")))
+                   new StringContent(MlOps.Orleans.Bench.Workloads.MlflowSessionReplay.MinimalMlmodel)))
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         foreach (var name in new[] { plain, prompt })
             await _rest.Ok(_rest.Post("model-versions/create", new { name, source = $"runs:/{run}/model", run_id = run }));
