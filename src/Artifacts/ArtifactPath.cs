@@ -9,7 +9,9 @@ namespace MlOps.Orleans.Artifacts;
 /// <summary>
 /// The one place that decides whether a client's path may name a file under an artifact root. A path is taken literally:
 /// nothing decodes or normalizes it later, so anything that some layer could turn into a traversal is refused here instead
-/// (<c>..</c>, absolute and drive paths, backslashes, percent escapes, Unicode look-alikes, control characters).
+/// (<c>..</c>, absolute and drive paths, backslashes, percent escapes that decode into any of those, Unicode look-alikes,
+/// control characters). Any other '%' is a literal character: MLflow's own log_image names files
+/// <c>key%step%100%timestamp%100%&lt;uuid&gt;</c>, so even <c>%2e</c> or <c>%10</c> can be part of a real name.
 /// </summary>
 public static partial class ArtifactPath
 {
@@ -31,7 +33,7 @@ public static partial class ArtifactPath
     /// <summary>A file path: required, relative, safe. Returns it unchanged.</summary>
     public static string File(string? path, string field = Field)
     {
-        if (string.IsNullOrEmpty(path)) throw MlopsException.Invalid(field, $"{field} is required");
+        if (string.IsNullOrEmpty(path)) throw Refuse(field, $"{field} is required");
         Check(path, field);
         return path;
     }
@@ -44,32 +46,35 @@ public static partial class ArtifactPath
         return path;
     }
 
+    /// <summary>Every refusal opens with MLflow's own words for it, then names the exact problem.</summary>
+    private static MlopsException Refuse(string field, string detail) => MlopsException.Invalid(field, "Invalid path: " + detail);
+
     /// <summary>A checked relative path under a root key.</summary>
     public static string Join(string root, string relative) => relative.Length == 0 ? root : root + "/" + relative;
 
     private static void Check(string path, string field)
     {
         if (path.Length > MaxLength)
-            throw MlopsException.Invalid(field, $"{field} is {path.Length} characters long; at most {MaxLength} are allowed");
+            throw Refuse(field, $"{field} is {path.Length} characters long; at most {MaxLength} are allowed");
         for (var i = 0; i < path.Length;)
         {
             if (Rune.DecodeFromUtf16(path.AsSpan(i), out var rune, out var consumed) != OperationStatus.Done)
-                throw MlopsException.Invalid(field, $"{field} contains an unpaired UTF-16 surrogate at position {i}");
-            if (rune.Value == 0) throw MlopsException.Invalid(field, $"{field} contains a NUL character at position {i}");
-            if (IsControl(rune)) throw MlopsException.Invalid(field, $"{field} contains the control character {Name(rune)} at position {i}");
-            if (rune.Value == '\\') throw MlopsException.Invalid(field, $"{field} contains a backslash at position {i}; separate segments with '/'");
+                throw Refuse(field, $"{field} contains an unpaired UTF-16 surrogate at position {i}");
+            if (rune.Value == 0) throw Refuse(field, $"{field} contains a NUL character at position {i}");
+            if (IsControl(rune)) throw Refuse(field, $"{field} contains the control character {Name(rune)} at position {i}");
+            if (rune.Value == '\\') throw Refuse(field, $"{field} contains a backslash at position {i}; separate segments with '/'");
             i += consumed;
         }
-        if (PercentEscape().Match(path) is { Success: true } escape)
-            throw MlopsException.Invalid(field, $"{field} contains the percent escape '{escape.Value}' at position {escape.Index}; " +
-                "paths are taken literally and escapes are refused so that no layer can decode one into a traversal");
+        if (PercentEscape().IsMatch(path) && DecodedTraversal(path) is { } why)
+            throw Refuse(field, $"{field} contains percent escapes that decode to {why}; paths are taken literally, but no escape " +
+                "may decode (once or repeatedly) into a '.' or '..' segment, a leading separator, a drive, NUL or an overlong UTF-8 sequence");
         if (!path.IsNormalized(NormalizationForm.FormKC))
-            throw MlopsException.Invalid(field, $"{field} changes under Unicode NFKC normalization{FirstChange(path)}; " +
+            throw Refuse(field, $"{field} changes under Unicode NFKC normalization{FirstChange(path)}; " +
                 "compatibility characters such as fullwidth or leader dots and slashes are refused (send the normalized form)");
         if (path.AsSpan().IndexOfAny(LookAlikes) is var lookAlike and >= 0)
-            throw MlopsException.Invalid(field, $"{field} contains {Name(new Rune(path[lookAlike]))} at position {lookAlike}, a look-alike of '/', '\\' or '.'");
-        if (path[0] == '/') throw MlopsException.Invalid(field, $"{field} must be relative to the artifact root; it starts with '/'");
-        if (DrivePrefix().IsMatch(path)) throw MlopsException.Invalid(field, $"{field} must be relative to the artifact root; it starts with the drive '{path[..2]}'");
+            throw Refuse(field, $"{field} contains {Name(new Rune(path[lookAlike]))} at position {lookAlike}, a look-alike of '/', '\\' or '.'");
+        if (path[0] == '/') throw Refuse(field, $"{field} must be relative to the artifact root; it starts with '/'");
+        if (DrivePrefix().IsMatch(path)) throw Refuse(field, $"{field} must be relative to the artifact root; it starts with the drive '{path[..2]}'");
         foreach (var segment in path.Split('/'))
             CheckSegment(segment, field);
     }
@@ -79,18 +84,65 @@ public static partial class ArtifactPath
         switch (segment)
         {
             case "":
-                throw MlopsException.Invalid(field, $"{field} has an empty segment ('//' or a trailing '/')");
+                throw Refuse(field, $"{field} has an empty segment ('//' or a trailing '/')");
             case "..":
-                throw MlopsException.Invalid(field, $"{field} has a '..' segment; paths may not leave the artifact root");
+                throw Refuse(field, $"{field} has a '..' segment; paths may not leave the artifact root");
             case ".":
-                throw MlopsException.Invalid(field, $"{field} has a '.' segment");
+                throw Refuse(field, $"{field} has a '.' segment");
         }
         if (segment.Length > MaxSegmentLength)
-            throw MlopsException.Invalid(field, $"{field} has a segment of {segment.Length} characters; at most {MaxSegmentLength} are allowed");
+            throw Refuse(field, $"{field} has a segment of {segment.Length} characters; at most {MaxSegmentLength} are allowed");
         // Windows and Azure Blob Storage drop these silently, so 'a.' and 'a' (or '.. ' and '..') would name one file.
         if (segment[^1] is '.' or ' ')
-            throw MlopsException.Invalid(field, $"{field} segment '{segment}' ends with a dot or a space");
+            throw Refuse(field, $"{field} segment '{segment}' ends with a dot or a space");
     }
+
+    /// <summary>
+    /// What the path would become if some layer percent-decoded it (repeatedly, as a careless stack might), when that is
+    /// a traversal; null when every decoding stays harmless.
+    /// </summary>
+    private static string? DecodedTraversal(string path)
+    {
+        var bytes = Encoding.UTF8.GetBytes(path);
+        for (var round = 0; round < 8; round++)
+        {
+            var decoded = PercentDecode(bytes);
+            if (decoded.Length == bytes.Length) break;
+            bytes = decoded;
+            if (Array.IndexOf(bytes, (byte)0) >= 0) return "NUL";
+            for (var i = 0; i + 1 < bytes.Length; i++)
+            {
+                // Overlong forms that lax UTF-8 decoders turn into '/', '.' or '\\'.
+                var next = bytes[i + 1];
+                if ((bytes[i] is 0xC0 or 0xC1 && next is >= 0x80 and <= 0xBF) || (bytes[i] == 0xE0 && next is >= 0x80 and <= 0x9F) || (bytes[i] == 0xF0 && next is >= 0x80 and <= 0x8F))
+                    return "an overlong UTF-8 sequence";
+            }
+            var text = Encoding.Latin1.GetString(bytes);
+            if (text.Length > 0 && text[0] is '/' or '\\') return "a path that starts with a separator";
+            if (text.Length >= 2 && char.IsAsciiLetter(text[0]) && text[1] == ':') return "a drive";
+            if (text.Split('/', '\\').Any(segment => segment is "." or "..")) return "a '.' or '..' segment";
+        }
+        return null;
+    }
+
+    private static byte[] PercentDecode(byte[] input)
+    {
+        var output = new List<byte>(input.Length);
+        for (var i = 0; i < input.Length; i++)
+        {
+            if (input[i] == '%' && i + 2 < input.Length && IsHex(input[i + 1]) && IsHex(input[i + 2]))
+            {
+                output.Add((byte)(Hex(input[i + 1]) * 16 + Hex(input[i + 2])));
+                i += 2;
+            }
+            else output.Add(input[i]);
+        }
+        return [.. output];
+    }
+
+    private static bool IsHex(byte b) => b is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F';
+
+    private static int Hex(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
 
     private static bool IsControl(Rune c) =>
         Rune.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;

@@ -17,10 +17,10 @@ public sealed class CatalogStores : IAsyncDisposable
     private readonly CatalogDatabase _database;
     private readonly SqlTrackingStore _tracking;
 
-    private CatalogStores(CatalogDatabase database)
+    private CatalogStores(CatalogDatabase database, string? defaultArtifactRoot)
     {
         _database = database;
-        _tracking = new SqlTrackingStore(database);
+        _tracking = new SqlTrackingStore(database) { DefaultArtifactRoot = defaultArtifactRoot };
         Registry = new SqlRegistryStore(database);
         LoggedModels = new SqlLoggedModelStore(database);
         Features = new SqlFeatureCatalog(database);
@@ -38,16 +38,17 @@ public sealed class CatalogStores : IAsyncDisposable
     public IMaterializationCatalog Materialization { get; }
 
     /// <summary>Opens (creating if needed) the embedded catalog file, applies pending migrations and ensures experiment 0.</summary>
-    public static async Task<CatalogStores> OpenSqliteAsync(string path, CancellationToken ct = default) =>
-        await OpenAsync(await SqliteCatalogDatabase.OpenAsync(path, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+    /// <param name="defaultArtifactRoot">where experiments without a location keep artifacts (null: the store, via the proxy)</param>
+    public static async Task<CatalogStores> OpenSqliteAsync(string path, string? defaultArtifactRoot = null, CancellationToken ct = default) =>
+        await OpenAsync(await SqliteCatalogDatabase.OpenAsync(path, ct).ConfigureAwait(false), defaultArtifactRoot, ct).ConfigureAwait(false);
 
     /// <summary>Connects to the cluster catalog, applies pending migrations (serialized across silos) and ensures experiment 0.</summary>
-    public static async Task<CatalogStores> OpenPostgresAsync(string connectionString, CancellationToken ct = default) =>
-        await OpenAsync(await PostgresCatalogDatabase.OpenAsync(connectionString, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+    public static async Task<CatalogStores> OpenPostgresAsync(string connectionString, string? defaultArtifactRoot = null, CancellationToken ct = default) =>
+        await OpenAsync(await PostgresCatalogDatabase.OpenAsync(connectionString, ct).ConfigureAwait(false), defaultArtifactRoot, ct).ConfigureAwait(false);
 
-    private static async Task<CatalogStores> OpenAsync(CatalogDatabase database, CancellationToken ct)
+    private static async Task<CatalogStores> OpenAsync(CatalogDatabase database, string? defaultArtifactRoot, CancellationToken ct)
     {
-        var stores = new CatalogStores(database);
+        var stores = new CatalogStores(database, defaultArtifactRoot);
         await stores._tracking.EnsureDefaultExperimentAsync(ct).ConfigureAwait(false);
         return stores;
     }

@@ -27,6 +27,17 @@ public sealed class MlopsOptions
     public int OrleansGatewayPort { get; set; } = 30000;
     /// <summary>Address other silos reach this one on; defaults to <see cref="BindAddress"/>.</summary>
     public string? AdvertisedAddress { get; set; }
+    /// <summary>
+    /// Where experiments created without an artifact_location keep their artifacts (MLflow's <c>--default-artifact-root</c>):
+    /// unset, this server's store behind the artifact proxy. Another root (<c>s3://bucket/mlflow</c>) is one clients write to
+    /// directly; the server records it and never touches it. Applies to experiments created after it is set.
+    /// </summary>
+    public string? DefaultArtifactRoot { get; set; }
+    /// <summary>
+    /// An MLflow deployments server (AI gateway) that MLflow's <c>gateway-proxy</c> route forwards to, as MLflow's
+    /// <c>MLFLOW_DEPLOYMENTS_TARGET</c> (read too when this is unset). Unset, the route answers an empty gateway.
+    /// </summary>
+    public string? DeploymentsTarget { get; set; }
     /// <summary>Whether a silo also serves the gRPC/REST endpoints (always true when embedded).</summary>
     public bool ServeEndpoints { get; set; } = true;
 
@@ -96,7 +107,11 @@ public sealed class MlopsOptions
         if (PostgresPools.Parse(_postgresMaxConnectionsText) is { } n) PostgresMaxConnections = n;
         _listenerSections = ListenerSections.Configured(configuration);
         Observability.OtlpFromEnvironment = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
+        if (string.IsNullOrWhiteSpace(DeploymentsTarget) && configuration[DeploymentsTargetVariable] is { Length: > 0 } target) DeploymentsTarget = target;
     }
+
+    /// <summary>MLflow's own variable for the deployments server.</summary>
+    public const string DeploymentsTargetVariable = "MLFLOW_DEPLOYMENTS_TARGET";
 
     /// <summary>The standard OpenTelemetry variable; the exporter reads it (and its siblings) itself.</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
@@ -126,6 +141,9 @@ public sealed class MlopsOptions
             errors.Add($"Mlops:AdvertisedAddress '{AdvertisedAddress}' is not an IP address");
         foreach (var (name, port) in new[] { ("HttpPort", HttpPort), ("GrpcPort", GrpcPort), ("SiloPort", SiloPort), ("OrleansGatewayPort", OrleansGatewayPort) })
             if (port is < 1 or > 65535) errors.Add($"Mlops:{name} must be between 1 and 65535, not {port}");
+        if (Contracts.Tracking.ExperimentLocations.Problem(DefaultArtifactRoot) is { } root) errors.Add($"Mlops:DefaultArtifactRoot {root}");
+        if (!string.IsNullOrEmpty(DeploymentsTarget) && !(Uri.TryCreate(DeploymentsTarget, UriKind.Absolute, out var target) && target.Scheme is "http" or "https"))
+            errors.Add($"Mlops:DeploymentsTarget (or {DeploymentsTargetVariable}) '{DeploymentsTarget}' is not an absolute http or https URL");
         if (IOQueueCount < 0) errors.Add($"Mlops:IOQueueCount must be 0 or more, not {IOQueueCount}");
         if (PostgresMaxConnections is < PostgresPools.MinMaxConnections or > PostgresPools.MaxMaxConnections)
             errors.Add($"{PostgresPools.MaxConnectionsKey} must be a whole number from {PostgresPools.MinMaxConnections} to {PostgresPools.MaxMaxConnections}, " +
@@ -151,5 +169,6 @@ public sealed class MlopsOptions
         ["--gateway-port"] = "Mlops:OrleansGatewayPort",
         ["--redis"] = "Mlops:Online:Redis",
         ["--observability-port"] = "Mlops:Observability:Port",
+        ["--default-artifact-root"] = "Mlops:DefaultArtifactRoot",
     };
 }

@@ -61,7 +61,7 @@ public sealed class SqlLoggedModelStore(CatalogDatabase db) : ILoggedModelStore
     {
         var limit = query.MaxResults <= 0 ? TrackingLimits.DefaultSearchLoggedModels : query.MaxResults;
         if (limit > TrackingLimits.MaxSearchLoggedModels)
-            throw MlopsException.Invalid("max_results", $"max_results may be at most {TrackingLimits.MaxSearchLoggedModels}; got {limit}");
+            throw MlopsException.Invalid("max_results", $"Invalid value {limit} for parameter 'max_results' supplied. It must be at most {TrackingLimits.MaxSearchLoggedModels}, but got value {limit}");
         if (query.ExperimentIds.Count == 0) throw MlopsException.Invalid("experiment_ids", "Missing value for required parameter 'experiment_ids'.");
         foreach (var id in query.ExperimentIds) TrackingValidation.ExperimentId(id, "experiment_ids");
         var filters = SearchFilterParser.ParseLoggedModelFilter(query.Filter);

@@ -78,11 +78,11 @@ public sealed partial class SqlRegistryStore
             "creation_timestamp" => new SortKey("v.creation_time", o.Descending, SortType.Integer, NotNull: true),
             _ => new SortKey("v.last_updated_time", o.Descending, SortType.Integer, NotNull: true),
         }).ToList();
-        if (keys.Count == 0)
-        {
-            keys.Add(new SortKey("m.name", false, SortType.Text, NotNull: true));
-            keys.Add(new SortKey("v.version", true, SortType.Integer, NotNull: true));
-        }
+        // MLflow's default is the most recently changed first; after any order, name ascending and then the newest
+        // version break ties unless the order already named them.
+        if (keys.Count == 0) keys.Add(new SortKey("v.last_updated_time", true, SortType.Integer, NotNull: true));
+        if (!keys.Any(k => k.Expression == "m.name")) keys.Add(new SortKey("m.name", false, SortType.Text, NotNull: true));
+        if (!keys.Any(k => k.Expression == "v.version")) keys.Add(new SortKey("v.version", true, SortType.Integer, NotNull: true));
         keys.Add(new SortKey("v.model_id", false, SortType.Text, NotNull: true));
         keys.Add(new SortKey("v.version", false, SortType.Integer, NotNull: true));
         var p = new SqlParameters();
@@ -118,7 +118,7 @@ public sealed partial class SqlRegistryStore
     private static int Limit(int requested, int fallback, int max)
     {
         var limit = requested <= 0 ? fallback : requested;
-        if (limit > max) throw MlopsException.Invalid("max_results", $"max_results may be at most {max}; got {limit}");
+        if (limit > max) throw MlopsException.Invalid("max_results", $"Invalid value {limit} for parameter 'max_results' supplied. It must be at most {max}, but got value {limit}");
         return limit;
     }
 

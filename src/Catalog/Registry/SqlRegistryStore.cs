@@ -68,7 +68,7 @@ public sealed partial class SqlRegistryStore(CatalogDatabase db) : IRegistryStor
         {
             throw write.VersionInserts.Count > 0
                 ? MlopsException.Exists($"version {write.VersionInserts[0].Version} of model '{write.VersionInserts[0].ModelName}' was already registered; retry")
-                : MlopsException.Exists($"a registered model named '{write.Model?.Name}' already exists");
+                : MlopsException.Exists($"Registered Model (name={write.Model?.Name}) already exists.");
         }
     }
 

@@ -5,12 +5,18 @@ namespace MlOps.Orleans.Catalog.Tracking;
 /// <summary>The tracking catalog: the durable home of experiments and runs. Writes commit with fsync before returning.</summary>
 public interface ITrackingStore
 {
+    /// <summary>Where experiments created without an artifact_location keep artifacts (null: this server's store).</summary>
+    string? DefaultArtifactRoot => null;
+
     Task<ExperimentInfo?> LoadExperimentAsync(string experimentId, CancellationToken ct = default);
 
     /// <summary>Inserts or replaces an experiment row and its tags; throws AlreadyExists on a name clash.</summary>
     Task WriteExperimentAsync(ExperimentInfo experiment, bool isNew, CancellationToken ct = default);
 
     Task<string?> FindExperimentIdAsync(string name, CancellationToken ct = default);
+
+    /// <summary>The active experiment whose artifact_location is the deepest of these (exactly), or null.</summary>
+    Task<string?> FindExperimentByLocationAsync(IReadOnlyList<string> locations, CancellationToken ct = default);
 
     Task<SearchExperimentsPage> SearchExperimentsAsync(SearchExperimentsQuery query, CancellationToken ct = default);
 

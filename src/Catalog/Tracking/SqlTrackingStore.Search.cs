@@ -15,7 +15,7 @@ public sealed partial class SqlTrackingStore
     {
         var limit = query.MaxResults <= 0 ? TrackingLimits.DefaultSearchRuns : query.MaxResults;
         if (limit > TrackingLimits.MaxSearchRuns)
-            throw MlopsException.Invalid("max_results", $"max_results may be at most {TrackingLimits.MaxSearchRuns}; got {limit}");
+            throw MlopsException.Invalid("max_results", $"Invalid value {limit} for parameter 'max_results' supplied. It must be at most {TrackingLimits.MaxSearchRuns}, but got value {limit}");
         if (query.ExperimentIds.Count == 0) throw MlopsException.Invalid("experiment_ids", "at least one experiment id is required");
         foreach (var id in query.ExperimentIds) TrackingValidation.ExperimentId(id, "experiment_ids");
         var filters = SearchFilterParser.ParseRunFilter(query.Filter);
@@ -74,7 +74,7 @@ public sealed partial class SqlTrackingStore
     {
         var limit = query.MaxResults <= 0 ? TrackingLimits.DefaultSearchExperiments : query.MaxResults;
         if (limit > TrackingLimits.MaxSearchExperiments)
-            throw MlopsException.Invalid("max_results", $"max_results may be at most {TrackingLimits.MaxSearchExperiments}; got {limit}");
+            throw MlopsException.Invalid("max_results", $"Invalid value {limit} for parameter 'max_results' supplied. It must be at most {TrackingLimits.MaxSearchExperiments}, but got value {limit}");
         var filters = SearchFilterParser.ParseExperimentFilter(query.Filter);
         var orders = query.OrderBy.Select(SearchFilterParser.ParseExperimentOrderBy).ToList();
         var p = new SqlParameters();

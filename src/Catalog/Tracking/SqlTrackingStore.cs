@@ -23,14 +23,16 @@ public sealed partial class SqlTrackingStore(CatalogDatabase db, int indexWalkMi
 
     public Task<bool> PingAsync(CancellationToken ct = default) => _db.PingAsync(ct);
 
+    public string? DefaultArtifactRoot { get; init; }
+
     /// <summary>Creates the <c>Default</c> experiment 0 that MLflow clients expect; a no-op when it exists.</summary>
     public Task EnsureDefaultExperimentAsync(CancellationToken ct = default)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         return _db.WriteAsync(async (c, tx, token) => await c.ExecAsync(tx,
             "INSERT INTO experiments (workspace, experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time) " +
-            "VALUES (@w, 0, 'Default', 'mlflow-artifacts:/0', 1, @now, @now) ON CONFLICT DO NOTHING", token,
-            ("@w", Workspace), ("@now", now)).ConfigureAwait(false), ct);
+            "VALUES (@w, 0, 'Default', @loc, 1, @now, @now) ON CONFLICT DO NOTHING", token,
+            ("@w", Workspace), ("@now", now), ("@loc", ExperimentLocations.For(DefaultArtifactRoot, "0"))).ConfigureAwait(false), ct);
     }
 
     private static long ParseId(string id) => long.Parse(id, System.Globalization.CultureInfo.InvariantCulture);
@@ -94,6 +96,24 @@ public sealed partial class SqlTrackingStore(CatalogDatabase db, int indexWalkMi
             .With(("@w", Workspace), ("@n", name));
         var result = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
         return result is null or DBNull ? null : IdText(Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public async Task<string?> FindExperimentByLocationAsync(IReadOnlyList<string> locations, CancellationToken ct = default)
+    {
+        if (locations.Count == 0) return null;
+        await using var connection = await _db.OpenReadAsync(ct).ConfigureAwait(false);
+        var values = new SqlParameters();
+        var inList = string.Join(", ", locations.Select(l => values.Add(l)));
+        await using var command = connection.Command(
+            $"SELECT experiment_id, artifact_location FROM experiments WHERE workspace = @w AND lifecycle_stage = 1 AND artifact_location IN ({inList})")
+            .With(("@w", Workspace));
+        values.ApplyTo(command);
+        var found = new List<(long Id, string Location)>();
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) found.Add((reader.GetInt64(0), reader.GetString(1)));
+        // The deepest location owns the path; two experiments on one location cannot tell whose it is, so neither does.
+        var deepest = found.GroupBy(f => f.Location.Length).OrderByDescending(g => g.Key).FirstOrDefault()?.ToList();
+        return deepest is [var only] ? IdText(only.Id) : null;
     }
 
     private async Task<List<ExperimentInfo>> ReadExperimentsAsync(DbConnection connection, string sql,

@@ -25,6 +25,10 @@ public static class EndpointHosting
             // REST, pages and health on HTTP/1.1; gRPC on its own HTTP/2-only port so cleartext clients need no TLS/ALPN.
             kestrel.Listen(address, options.HttpPort, o => o.Protocols = HttpProtocols.Http1);
             kestrel.Listen(address, options.GrpcPort, o => o.Protocols = HttpProtocols.Http2);
+            // MLflow's GET routes take lists in the query string (the UI's bulk history sends up to 100 run ids, and
+            // clients send more to be told the limit): a long URL gets MLflow's named refusal, not an empty 414.
+            kestrel.Limits.MaxRequestLineSize = 64 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 96 * 1024;
         });
         builder.WebHost.UseSockets(sockets =>
         {

@@ -2,14 +2,16 @@ using Microsoft.AspNetCore.Http.Features;
 using MlOps.Orleans.Artifacts;
 using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Artifacts.Transfers;
+using MlOps.Orleans.Contracts.Registry;
 using MlOps.Orleans.Contracts.Tracking;
 
 namespace MlOps.Orleans.Gateway.Mlflow;
 
 /// <summary>
 /// MLflow's artifact proxy (<c>/api/2.0/mlflow-artifacts/artifacts/&lt;path&gt;</c>). Paths are store keys: a run's
-/// <c>&lt;experiment&gt;/&lt;run&gt;/artifacts/…</c> or a logged model's <c>&lt;experiment&gt;/models/&lt;model_id&gt;/artifacts/…</c>
-/// (read and write), or a registered version's <c>models/…</c> (read only).
+/// <c>&lt;experiment location&gt;/&lt;run&gt;/artifacts/…</c>, a logged model's <c>&lt;experiment&gt;/models/&lt;model_id&gt;/artifacts/…</c>
+/// or a free file below an experiment's own mlflow-artifacts:/ location (read and write), or a registered version's
+/// <c>models/…</c> (read only). Nothing else, at the root or anywhere, is served or written.
 /// </summary>
 internal static class MlflowArtifactEndpoints
 {
@@ -26,6 +28,7 @@ internal static class MlflowArtifactEndpoints
         }
         // MLflow's UI routes for a run's files: a download at the root and an upload under the ajax API.
         app.MapGet(GetArtifactPath, (Delegate)((HttpContext c) => GetArtifactAsync(c)));
+        app.MapGet(ModelVersionArtifactPath, (Delegate)((HttpContext c) => GetModelVersionArtifactAsync(c)));
         foreach (var prefix in MlflowRoutes.ApiPrefixes)
             app.MapPost(prefix + "/upload-artifact", (Delegate)((HttpContext c) => UploadArtifactAsync(c)));
     }
@@ -38,15 +41,37 @@ internal static class MlflowArtifactEndpoints
         var (runId, path) = RunFile(c);
         var key = ArtifactPath.Join(await ArtifactRoots.RunAsync(Grains(c), runId, forWrite: false), path);
         var content = await Store(c).OpenReadAsync(key, ct: c.RequestAborted);
-        // The type from the name, never sniffed from the bytes, and offered as a download: a run's files are the client's.
-        c.Response.Headers.XContentTypeOptions = "nosniff";
-        var type = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider().TryGetContentType(path, out var known) ? known : "application/octet-stream";
-        return Results.Stream(content.Stream, type, fileDownloadName: path[(path.LastIndexOf('/') + 1)..]);
+        return MlflowDownloads.File(c, content.Stream, path);
+    }
+
+    /// <summary>
+    /// MLflow's <c>GET /model-versions/get-artifact?name=&amp;version=&amp;path=</c>: a file of a version's pinned copy. A
+    /// version whose source was recorded as given has no copy and is refused with the reason; its source is never read.
+    /// </summary>
+    public const string ModelVersionArtifactPath = "/model-versions/get-artifact";
+
+    private static async Task<IResult> GetModelVersionArtifactAsync(HttpContext c)
+    {
+        var name = c.Request.Query["name"].FirstOrDefault();
+        if (string.IsNullOrEmpty(name)) throw MlopsException.Invalid("name", "Missing value for required parameter 'name'.");
+        var versionText = c.Request.Query["version"].FirstOrDefault();
+        if (!long.TryParse(versionText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            throw MlopsException.Invalid("version", $"Invalid value {System.Text.Json.JsonSerializer.Serialize(versionText)} for parameter 'version' supplied: a version is a positive integer.");
+        var path = ArtifactPath.File(c.Request.Query["path"].FirstOrDefault(), "path");
+        var id = await Grains(c).GetGrain<IRegistryQueryGrain>(0).FindModelId(name)
+            ?? throw MlopsException.NotFound($"Registered Model with name={name} not found");
+        var version = await Grains(c).GetGrain<IRegisteredModelGrain>(id).GetVersion(number);
+        if (!version.IsCopied)
+            throw MlopsException.Precondition($"version {number} of '{name}' records '{version.Source}' as given: nothing was copied into the store, so no file of it is served");
+        var content = await Store(c).OpenReadAsync(ArtifactPath.Join(version.StorageLocation, path), ct: c.RequestAborted);
+        return MlflowDownloads.File(c, content.Stream, path);
     }
 
     private static async Task<IResult> UploadArtifactAsync(HttpContext c)
     {
         var (runId, path) = RunFile(c);
+        if (c.Request.ContentLength is 0 || (c.Request.ContentLength is null && !c.Request.Headers.TransferEncoding.Any()))
+            throw MlopsException.Invalid("data", "Request must specify data.");
         if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
         await Transfers(c).UploadToRunAsync(runId, path, c.Request.Body, null, c.RequestAborted);
         return MlflowResults.Empty();
@@ -55,10 +80,11 @@ internal static class MlflowArtifactEndpoints
     private static (string RunId, string Path) RunFile(HttpContext c)
     {
         var runId = c.Request.Query["run_uuid"].FirstOrDefault() is { Length: > 0 } u ? u : c.Request.Query["run_id"].FirstOrDefault();
-        if (string.IsNullOrEmpty(runId)) throw MlopsException.Invalid("run_uuid", "Missing value for required parameter 'run_uuid'.");
+        // MLflow's wording for these two routes.
+        if (string.IsNullOrEmpty(runId)) throw MlopsException.Invalid("run_uuid", "Request must specify run_uuid.");
         TrackingValidation.RunId(runId, "run_uuid");
         var path = c.Request.Query["path"].FirstOrDefault();
-        if (string.IsNullOrEmpty(path)) throw MlopsException.Invalid("path", "Missing value for required parameter 'path'.");
+        if (string.IsNullOrEmpty(path)) throw MlopsException.Invalid("path", "Request must specify path.");
         return (runId, ArtifactPath.File(path, "path"));
     }
 
@@ -87,7 +113,7 @@ internal static class MlflowArtifactEndpoints
     {
         var target = await ResolveAsync(path, c, forWrite: false);
         var content = await Store(c).OpenReadAsync(target.Key, ct: c.RequestAborted);
-        return Results.Stream(content.Stream, "application/octet-stream");
+        return MlflowDownloads.File(c, content.Stream, target.Key);
     }
 
     private static async Task<IResult> UploadAsync(string path, HttpContext c)
@@ -95,10 +121,10 @@ internal static class MlflowArtifactEndpoints
         var target = await ResolveAsync(path, c, forWrite: true);
         // Artifact uploads of any size stream through: lift Kestrel's body limit on this route only.
         if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
-        if (target.LoggedModel)
+        if (target.LoggedModel || target.FreeFile)
         {
-            // A logged model's files are the store's listing itself: no catalog rows to keep beside them.
-            if (target.Relative.Length == 0) throw MlopsException.Invalid("path", "a file path under the logged model's artifacts is required");
+            // A logged model's files and an experiment's free files are the store's listing itself: no catalog rows beside them.
+            if (target.Relative.Length == 0) throw MlopsException.Invalid("path", "a file path below the logged model's artifacts or the experiment's location is required");
             await Store(c).WriteAsync(target.Key, c.Request.Body, ct: c.RequestAborted);
             return MlflowResults.Empty();
         }
@@ -110,7 +136,7 @@ internal static class MlflowArtifactEndpoints
     private static async Task<IResult> DeleteAsync(string path, HttpContext c)
     {
         var target = await ResolveAsync(path, c, forWrite: true);
-        if (target.LoggedModel)
+        if (target.LoggedModel || target.FreeFile)
         {
             foreach (var entry in await Store(c).ListAsync(target.Key, recursive: true, c.RequestAborted))
                 if (!entry.IsDirectory) await Store(c).DeleteAsync(entry.Key, c.RequestAborted);
@@ -122,19 +148,26 @@ internal static class MlflowArtifactEndpoints
         return MlflowResults.Empty();
     }
 
-    internal sealed record Target(string Key, string? RunId, string Relative, bool LoggedModel = false);
+    internal sealed record Target(string Key, string? RunId, string Relative, bool LoggedModel = false, bool FreeFile = false);
 
     /// <summary>A proxy path as a store key, checked against the run it names (or a registered version's pinned files).</summary>
     internal static async Task<Target> ResolveAsync(string path, HttpContext c, bool forWrite)
     {
         var key = ArtifactKeys.Validate(path, "path");
         var parts = key.Split('/');
-        if (parts.Length >= 3 && parts[2] == "artifacts")
+        // A run's files sit under its artifact_uri: <experiment location>/<run>/artifacts, where the location is the default
+        // mlflow-artifacts:/<experiment> or any mlflow-artifacts:/ path the experiment was created with. Either way they are
+        // stored under the run's own key; the path must be exactly the run's recorded location.
+        var runAt = Enumerable.Range(1, Math.Max(parts.Length - 2, 0)).FirstOrDefault(i => parts[i + 1] == "artifacts" && TrackingValidation.IsRunId(parts[i]));
+        if (runAt >= 1 && parts[1] != "models")
         {
-            var root = await ArtifactRoots.RunAsync(Grains(c), parts[1], forWrite);
-            if (root != string.Join('/', parts.Take(3)))
-                throw MlopsException.NotFound($"run '{parts[1]}' has no artifacts under '{string.Join('/', parts.Take(3))}'");
-            return new Target(key, parts[1], string.Join('/', parts.Skip(3)));
+            var runId = parts[runAt];
+            var location = string.Join('/', parts.Take(runAt + 2));
+            var root = await ArtifactRoots.RunAsync(Grains(c), runId, forWrite);
+            if (root != location && (await Grains(c).GetGrain<IRunGrain>(runId).Get()).Info.ArtifactUri != ExperimentLocations.ProxyRoot + "/" + location)
+                throw MlopsException.NotFound($"run '{runId}' has no artifacts under '{location}'");
+            var relative = string.Join('/', parts.Skip(runAt + 2));
+            return new Target(ArtifactPath.Join(root, relative), runId, relative);
         }
         if (parts.Length >= 4 && parts[1] == "models" && parts[3] == "artifacts")
         {
@@ -145,7 +178,18 @@ internal static class MlflowArtifactEndpoints
             return new Target(key, null, string.Join('/', parts.Skip(4)), LoggedModel: true);
         }
         if (!forWrite && parts.Length >= 3 && parts[0] == "models") return new Target(key, null, key);
-        throw MlopsException.NotFound($"no artifacts are served under '{path}'");
+        // Any other path is a free file below an experiment's own mlflow-artifacts:/ location, kept in that experiment's
+        // area of the store (<experiment>/files/…), so no location an experiment names can reach models/, staging/, the
+        // feature store or another experiment's files.
+        var candidates = Enumerable.Range(1, parts.Length).Select(k => ExperimentLocations.ProxyRoot + "/" + string.Join('/', parts.Take(k))).ToList();
+        if (await Grains(c).GetGrain<ITrackingQueryGrain>(0).FindExperimentByLocation(candidates) is { } experimentId)
+        {
+            var location = (await Grains(c).GetGrain<IExperimentGrain>(experimentId).Get()).ArtifactLocation;
+            var depth = location[(ExperimentLocations.ProxyRoot.Length + 1)..].Split('/').Length;
+            var rest = string.Join('/', parts.Skip(depth));
+            return new Target(ArtifactPath.Join($"{experimentId}/files", rest), null, rest, FreeFile: true);
+        }
+        throw MlopsException.NotFound($"no artifacts are served under '{path}': it is not a run's or a logged model's, nor below an experiment's artifact_location");
     }
 
     private static IGrainFactory Grains(HttpContext c) => c.RequestServices.GetRequiredService<IGrainFactory>();

@@ -10,7 +10,7 @@ namespace MlOps.Orleans.Gateway.Mlflow;
 internal sealed class MlflowErrors : IHttpErrorShape
 {
     public IReadOnlyList<PathString> Prefixes { get; } =
-        [.. MlflowRoutes.ApiPrefixes.Concat(MlflowRoutes.Api3Prefixes).Concat(MlflowRoutes.ArtifactPrefixes).Append(MlflowArtifactEndpoints.GetArtifactPath).Select(p => new PathString(p))];
+        [.. MlflowRoutes.ApiPrefixes.Concat(MlflowRoutes.Api3Prefixes).Concat(MlflowRoutes.ArtifactPrefixes).Append(MlflowArtifactEndpoints.GetArtifactPath).Append(MlflowArtifactEndpoints.ModelVersionArtifactPath).Select(p => new PathString(p))];
 
     public IResult Refusal(MlopsException e) => MlflowResults.From(e);
 

@@ -56,7 +56,7 @@ internal static class MlflowRegistryEndpoints
         {
             var modelId = a.String("model_id");
             var version = await (await Model(a, c)).CreateVersion(new CreateModelVersion(a.Required("source"), a.String("run_id"), a.String("description"),
-                a.Pairs("tags"), a.String("run_link"), MlflowIdentity.UserId(c.Request)) { ModelId = modelId });
+                a.Pairs("tags"), a.String("run_link"), MlflowIdentity.UserId(c.Request)) { ModelId = modelId, RecordAsGiven = true });
             if (!string.IsNullOrEmpty(modelId)) await MlflowModelVersionsTag.AppendAsync(Grains(c).GetGrain<ILoggedModelGrain>(modelId), version);
             return MlflowResults.Ok(new { model_version = MlflowRegistryMapper.Version(version) });
         });
@@ -81,7 +81,9 @@ internal static class MlflowRegistryEndpoints
             // A version made from a logged model downloads from the logged model's root, as MLflow 3 answers.
             if (MlflowRegistryMapper.LoggedModelId(version) is { } loggedId)
                 return MlflowResults.Ok(new { artifact_uri = (await Grains(c).GetGrain<ILoggedModelGrain>(loggedId).Get()).ArtifactUri });
-            return MlflowResults.Ok(new { artifact_uri = $"mlflow-artifacts:/{version.StorageLocation}" });
+            // A source recorded as given is answered as given, as MLflow does: the client resolves it itself; this server
+            // never reads it.
+            return MlflowResults.Ok(new { artifact_uri = version.IsCopied ? $"mlflow-artifacts:/{version.StorageLocation}" : version.Source });
         });
         api.Post("model-versions/set-tag", async (a, c) => { await (await Model(a, c)).SetVersionTag(Version(a), a.Required("key"), a.String("value") ?? ""); return MlflowResults.Empty(); });
         api.Delete("model-versions/delete-tag", async (a, c) => { await (await Model(a, c)).DeleteVersionTag(Version(a), a.Required("key")); return MlflowResults.Empty(); });

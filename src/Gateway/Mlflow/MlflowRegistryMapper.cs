@@ -51,7 +51,7 @@ internal static class MlflowRegistryMapper
     public static long ParseVersion(string? text, string field = "version") =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
             ? v
-            : throw MlopsException.Invalid(field, $"Parameter '{field}' must be a positive integer version, not '{text}'.");
+            : throw MlopsException.Invalid(field, $"Parameter '{field}' must be an integer, got '{text}'.");
 
     /// <summary>MLflow's stage names, matched case-insensitively as MLflow does.</summary>
     public static ModelStage ParseStage(string? text) => text?.ToLowerInvariant() switch

@@ -26,6 +26,8 @@ public static class MlflowRoutes
             MlflowTrackingEndpoints.Map(api);
             MlflowRegistryEndpoints.Map(api);
             MlflowLoggedModelEndpoints.Map(api);
+            MlflowPromptlabEndpoint.Map(api);
+            MlflowGatewayProxyEndpoint.Map(api);
         }
         // Traces (GenAI tracing) are out of scope: a 3.x client that sends them gets MLflow's own "no such endpoint".
         foreach (var prefix in ApiPrefixes.Concat(Api3Prefixes))

@@ -6,7 +6,7 @@ using MlOps.Orleans.Contracts.Tracking;
 namespace MlOps.Orleans.Gateway.Mlflow;
 
 /// <summary>MLflow's tracking routes over the same grains as the gRPC API: map, call one grain, map back.</summary>
-internal static class MlflowTrackingEndpoints
+internal static partial class MlflowTrackingEndpoints
 {
     private const int DefaultHistoryResults = 25000;
     private const int DefaultBulkResults = 2500;
@@ -18,7 +18,7 @@ internal static class MlflowTrackingEndpoints
     {
         api.Post("experiments/create", async (a, c) =>
         {
-            var command = new CreateExperiment(a.Required("name"), a.String("artifact_location"), Tags(a, "tags", TrackingLimits.MaxExperimentTagValueLength, c));
+            var command = new CreateExperiment(a.Required("name"), AbsoluteLocation(a.String("artifact_location")), Tags(a, "tags", TrackingLimits.MaxExperimentTagValueLength, c));
             TrackingValidation.ExperimentName(command.Name);
             var created = await Ids.CreateExperimentAsync(Grains(c), command);
             return MlflowResults.Ok(new { experiment_id = created.ExperimentId });
@@ -52,8 +52,9 @@ internal static class MlflowTrackingEndpoints
         api.Post("experiments/search-datasets", async (a, c) =>
         {
             var ids = a.Strings("experiment_ids");
-            if (ids.Count is 0 or > MaxDatasetExperiments)
-                throw MlopsException.Invalid("experiment_ids", $"experiment_ids must name 1 to {MaxDatasetExperiments} experiments; got {ids.Count}");
+            if (ids.Count == 0) throw MlopsException.Invalid("experiment_ids", "SearchDatasets request must specify at least one experiment_id.");
+            if (ids.Count > MaxDatasetExperiments)
+                throw MlopsException.Invalid("experiment_ids", $"SearchDatasets request cannot specify more than {MaxDatasetExperiments} experiment_ids. Received {ids.Count} experiment_ids.");
             var found = await Query(c).SearchDatasets(ids, MaxDatasetSummaries);
             return MlflowResults.Ok(new
             {
@@ -84,35 +85,38 @@ internal static class MlflowTrackingEndpoints
         api.Post("runs/log-metric", async (a, c) =>
         {
             var run = Run(a, c);
-            var point = Metric(a, "", c);
+            var point = Metric(a);
             var toModels = await ModelMetricsAsync(c, [(a, point)], "");
             await run.LogMetric(point);
             await toModels(run.GetPrimaryKeyString());
             return MlflowResults.Empty();
         });
+        // The run id is read first in each handler: MLflow checks fields in the order run_id, key, value and names the first.
         api.Post("runs/log-parameter", async (a, c) =>
         {
+            var run = Run(a, c);
             var key = a.Required("key");
             var value = Truncate(a.String("value") ?? "", TrackingLimits.MaxParamValueLength, $"param '{key}'", c);
-            await Run(a, c).LogBatch(new LogBatch([], [KeyValuePair.Create(key, value)], []));
+            await run.LogBatch(new LogBatch([], [KeyValuePair.Create(key, value)], []));
             return MlflowResults.Empty();
         });
         api.Post("runs/set-tag", async (a, c) =>
         {
+            var run = Run(a, c);
             var key = a.Required("key");
-            await Run(a, c).SetTag(key, Truncate(a.String("value") ?? "", TrackingLimits.MaxRunTagValueLength, $"tag '{key}'", c));
+            await run.SetTag(key, Truncate(a.String("value") ?? "", TrackingLimits.MaxRunTagValueLength, $"tag '{key}'", c));
             return MlflowResults.Empty();
         });
         api.Post("runs/delete-tag", async (a, c) => { await Run(a, c).DeleteTag(a.Required("key")); return MlflowResults.Empty(); });
         api.Post("runs/log-batch", async (a, c) =>
         {
+            var run = Run(a, c);
             var sent = a.Objects("metrics");
-            var metrics = sent.Select((m, i) => Metric(m, $"metrics[{i}].", c)).ToList();
+            var metrics = sent.Select(Metric).ToList();
             var parameters = a.Objects("params").Select((p, i) => KeyValuePair.Create(p.Required("key"),
                 Truncate(p.String("value") ?? "", TrackingLimits.MaxParamValueLength, $"params[{i}]", c))).ToList();
             var tags = a.Objects("tags").Select((t, i) => KeyValuePair.Create(t.Required("key"),
                 Truncate(t.String("value") ?? "", TrackingLimits.MaxRunTagValueLength, $"tags[{i}]", c))).ToList();
-            var run = Run(a, c);
             var toModels = await ModelMetricsAsync(c, sent.Zip(metrics).ToList(), "metrics");
             await run.LogBatch(new LogBatch(metrics, parameters, tags));
             await toModels(run.GetPrimaryKeyString());
@@ -127,6 +131,7 @@ internal static class MlflowTrackingEndpoints
                     ds.String("schema") ?? "", ds.String("profile") ?? "", Tags(d, "tags", TrackingLimits.MaxRunTagValueLength, c));
             }).ToList();
             var run = Run(a, c);
+            if (!a.Has("datasets") && !a.Has("models")) throw MlopsException.Invalid("datasets", "Missing value for required parameter 'datasets'.");
             if (inputs.Count > 0 || !a.Has("models")) await run.LogInputs(inputs);
             var models = ModelLinks(a, isOutput: false);
             if (models.Count > 0) await run.LinkModels(models);
@@ -152,19 +157,31 @@ internal static class MlflowTrackingEndpoints
                 (int)(a.Long("max_results") ?? DefaultHistoryResults), a.String("page_token"), 0));
             return MlflowResults.Ok(new { metrics = MlflowResults.NonEmpty(page.Points.Select(MlflowTrackingMapper.Metric)), next_page_token = page.NextPageToken });
         });
+        // The UI's chart read: for up to 100 runs, the points at the steps MLflow would pick (MlflowStepSampling).
         api.Get("metrics/get-history-bulk-interval", async (a, c) =>
         {
             var runIds = a.Strings("run_ids");
-            if (runIds.Count is 0 or > MaxBulkRuns) throw MlopsException.Invalid("run_ids", $"run_ids must name 1 to {MaxBulkRuns} runs");
+            if (runIds.Count == 0) throw MlopsException.Invalid("run_ids", "Missing value for required parameter 'run_ids'.");
+            if (runIds.Count > MaxBulkRuns)
+                throw MlopsException.Invalid("run_ids", $"GetMetricHistoryBulkInterval request must specify at most {MaxBulkRuns} run_ids. Received {runIds.Count} run_ids.");
             var key = a.Required("metric_key");
-            var max = (int)(a.Long("max_results") ?? DefaultBulkResults);
-            var results = new List<object>();
+            var start = a.Long("start_step");
+            var end = a.Long("end_step");
+            var max = (int)Math.Clamp(a.Long("max_results") ?? DefaultBulkResults, int.MinValue, int.MaxValue);
+            if (max is < 1 or > DefaultBulkResults) throw MlopsException.Invalid("max_results", $"max_results must be between 1 and {DefaultBulkResults}.");
+            if (start is not null && end is not null && start > end)
+                throw MlopsException.Invalid("end_step", $"end_step must be greater than start_step. Found start_step={start} and end_step={end}.");
+            if ((start is null) != (end is null))
+                throw MlopsException.Invalid(start is null ? "start_step" : "end_step", "If either start step or end step are specified, both must be specified.");
+            var histories = new List<(string RunId, IReadOnlyList<MetricPoint> Points)>();
             foreach (var runId in runIds)
             {
                 TrackingValidation.RunId(runId, "run_ids");
-                var page = await Grains(c).GetGrain<IRunGrain>(runId).GetMetricHistory(new MetricHistoryQuery(key, a.Long("start_step"), a.Long("end_step"), 0, null, max));
-                results.AddRange(page.Points.Select(m => new { key = m.Key, value = m.Value, timestamp = m.Timestamp, step = m.Step, run_id = runId }));
+                histories.Add((runId, await WholeHistoryAsync(Grains(c).GetGrain<IRunGrain>(runId), key)));
             }
+            var steps = MlflowStepSampling.Choose(histories.Select(h => (IReadOnlyCollection<long>)h.Points.Select(p => p.Step).ToList()).ToList(), start, end, max);
+            var results = histories.SelectMany(h => h.Points.Where(p => steps.Contains(p.Step)).Take(DefaultHistoryResults)
+                .Select(m => new { key = m.Key, value = m.Value, timestamp = m.Timestamp, step = m.Step, run_id = h.RunId })).ToList();
             return MlflowResults.Ok(new { metrics = MlflowResults.NonEmpty(results) });
         });
         // The UI's route (MLflow serves it under /ajax-api only): every point of one metric for up to 100 runs, a run's
@@ -172,17 +189,21 @@ internal static class MlflowTrackingEndpoints
         api.Get("metrics/get-history-bulk", async (a, c) =>
         {
             var runIds = a.Strings("run_id");
-            if (runIds.Count is 0 or > MaxBulkRuns) throw MlopsException.Invalid("run_id", $"run_id must name 1 to {MaxBulkRuns} runs");
-            var key = a.Required("metric_key");
-            var max = (int)(a.Long("max_results") ?? DefaultHistoryResults);
-            if (max is < 1 or > DefaultHistoryResults) throw MlopsException.Invalid("max_results", $"max_results must be 1 to {DefaultHistoryResults}; got {max}");
+            if (runIds.Count == 0) throw MlopsException.Invalid("run_id", "GetMetricHistoryBulk request must specify at least one run_id.");
+            if (runIds.Count > MaxBulkRuns)
+                throw MlopsException.Invalid("run_id", $"GetMetricHistoryBulk request cannot specify more than {MaxBulkRuns} run_ids. Received {runIds.Count} run_ids.");
+            var key = a.String("metric_key") ?? throw MlopsException.Invalid("metric_key", "GetMetricHistoryBulk request must specify a metric_key.");
+            // As MLflow: at most max_results points per run (capped, not refused, above 25,000), runs in id order, each
+            // run's points by (timestamp, step, value).
+            var max = (int)Math.Min(a.Long("max_results") ?? DefaultHistoryResults, DefaultHistoryResults);
+            if (max < 1) throw MlopsException.Invalid("max_results", $"max_results must be at least 1; got {max}");
             var results = new List<object>();
-            foreach (var runId in runIds)
+            foreach (var runId in runIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
             {
                 TrackingValidation.RunId(runId, "run_id");
-                if (results.Count >= max) break;
-                var page = await Grains(c).GetGrain<IRunGrain>(runId).GetMetricHistory(new MetricHistoryQuery(key, null, null, max - results.Count, null, 0));
-                results.AddRange(page.Points.Select(m => new { key = m.Key, value = m.Value, timestamp = m.Timestamp, step = m.Step, run_id = runId }));
+                var page = await Grains(c).GetGrain<IRunGrain>(runId).GetMetricHistory(new MetricHistoryQuery(key, null, null, max, null, 0));
+                results.AddRange(page.Points.OrderBy(m => m.Timestamp).ThenBy(m => m.Step).ThenBy(m => m.Value)
+                    .Select(m => new { key = m.Key, value = m.Value, timestamp = m.Timestamp, step = m.Step, run_id = runId }));
             }
             return MlflowResults.Ok(new { metrics = MlflowResults.NonEmpty(results) });
         });
@@ -201,6 +222,35 @@ internal static class MlflowTrackingEndpoints
     }
 
     private static IGrainFactory Grains(HttpContext c) => c.RequestServices.GetRequiredService<IGrainFactory>();
+
+    /// <summary>
+    /// MLflow makes a relative local artifact_location absolute against the server's working directory; a URI
+    /// (<c>mlflow-artifacts:/x</c>, <c>s3://b</c>, <c>file:///x</c>) or an absolute path is kept as sent. The location is
+    /// only recorded: this server never reads or writes a location outside its own store.
+    /// </summary>
+    private static string? AbsoluteLocation(string? location)
+    {
+        if (string.IsNullOrEmpty(location) || UriScheme().IsMatch(location) || Path.IsPathRooted(location)) return location;
+        return Path.GetFullPath(location, Environment.CurrentDirectory);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z][A-Za-z0-9+.-]*:")]
+    private static partial System.Text.RegularExpressions.Regex UriScheme();
+
+    /// <summary>One metric's every point for a run, in (step, timestamp) order, read page by page.</summary>
+    private static async Task<IReadOnlyList<MetricPoint>> WholeHistoryAsync(IRunGrain run, string key)
+    {
+        var points = new List<MetricPoint>();
+        string? token = null;
+        do
+        {
+            var page = await run.GetMetricHistory(new MetricHistoryQuery(key, null, null, TrackingLimits.MaxHistoryPage, token, 0));
+            points.AddRange(page.Points);
+            token = page.NextPageToken;
+        }
+        while (!string.IsNullOrEmpty(token));
+        return points;
+    }
 
     private static ITrackingQueryGrain Query(HttpContext c) => Grains(c).GetGrain<ITrackingQueryGrain>(0);
 
@@ -251,10 +301,10 @@ internal static class MlflowTrackingEndpoints
             m.String("model_id") ?? throw MlopsException.Invalid($"models[{i}].model_id", $"Missing value for required parameter 'models[{i}].model_id'."),
             isOutput, isOutput ? m.Long("step") ?? 0 : null)).ToList();
 
-    private static MetricPoint Metric(MlflowArgs a, string prefix, HttpContext c)
+    private static MetricPoint Metric(MlflowArgs a)
     {
-        var value = a.Double("value") ?? throw MlopsException.Invalid($"{prefix}value", $"Missing value for required parameter '{prefix}value'.");
-        return new MetricPoint(a.Required("key"), value, a.Long("timestamp") ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), a.Long("step") ?? 0);
+        // MLflow requires key, value and timestamp (step defaults to 0), naming the list entry: metrics[0].timestamp.
+        return new MetricPoint(a.Required("key"), a.RequiredDouble("value"), a.RequiredLong("timestamp"), a.Long("step") ?? 0);
     }
 
     private static Dictionary<string, string> Tags(MlflowArgs a, string field, int maxValue, HttpContext c)

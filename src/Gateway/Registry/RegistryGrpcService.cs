@@ -102,6 +102,8 @@ internal sealed class RegistryGrpcService(ModelDirectory models, IClusterClient 
     public override async Task<Wire.GetModelVersionDownloadUriResponse> GetModelVersionDownloadUri(Wire.GetModelVersionRequest request, ServerCallContext context)
     {
         var version = await models.Version(request.Name, request.Version, request.ModelUri);
+        if (!version.IsCopied)
+            throw MlopsException.Precondition($"version {version.Version} of '{version.ModelName}' records '{version.Source}' as given: nothing was copied into the store, so it has no download location here");
         return new() { ArtifactUri = $"mlflow-artifacts:/{version.StorageLocation}" };
     }
 
@@ -140,6 +142,7 @@ internal sealed class RegistryGrpcService(ModelDirectory models, IClusterClient 
         if (lineage.Experiment is { } e) result.Experiment = TrackingMapper.ToProto(e);
         if (lineage.SourceVersion is { } s) result.SourceVersion = RegistryMapper.ToProto(s);
         if (lineage.LoggedModel is { } logged) result.LoggedModel = TrackingMapper.ToProto(logged);
+        result.RunUnresolved = lineage.RunUnresolved;
         return result;
     }
 

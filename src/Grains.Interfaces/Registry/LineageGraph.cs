@@ -16,4 +16,7 @@ public sealed record LineageGraph(
 {
     /// <summary>The MLflow 3 logged model the version was registered from (<c>models:/&lt;model_id&gt;</c>), if any.</summary>
     [Id(4)] public LoggedModelInfo? LoggedModel { get; init; }
+
+    /// <summary>The version's run_id names no run (MLflow REST keeps it as given): shown, but not resolvable.</summary>
+    [Id(5)] public bool RunUnresolved { get; init; }
 }

@@ -19,4 +19,11 @@ public sealed record ModelVersionInfo(
     [property: Id(12)] IReadOnlyDictionary<string, string> Tags,
     [property: Id(13)] IReadOnlyList<string> Aliases,
     [property: Id(14)] string StorageLocation,
-    [property: Id(15)] string Digest);
+    [property: Id(15)] string Digest)
+{
+    /// <summary>
+    /// False for a source outside the artifact store recorded as given (MLflow REST): the version has no files of its own,
+    /// and every path that would read them (copying, downloads, serving) refuses it with the reason.
+    /// </summary>
+    public bool IsCopied => StorageLocation.Length > 0;
+}

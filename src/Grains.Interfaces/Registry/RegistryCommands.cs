@@ -25,6 +25,12 @@ public sealed record CreateModelVersion(
 {
     /// <summary>MLflow 3's model_id: the logged model the version is made from.</summary>
     [Id(6)] public string? ModelId { get; init; }
+
+    /// <summary>
+    /// MLflow REST's semantics: a source outside the artifact store is recorded as given (never copied, never resolved)
+    /// and run_id is kept as sent even when it names no run or another run than the source's. The native API refuses both.
+    /// </summary>
+    [Id(7)] public bool RecordAsGiven { get; init; }
 }
 
 /// <summary>Moves an alias to a candidate only if the candidate's metric beats the current holder's (or when forced).</summary>

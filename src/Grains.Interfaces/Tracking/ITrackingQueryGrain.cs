@@ -10,6 +10,8 @@ public interface ITrackingQueryGrain : IGrainWithIntegerKey
     [Alias("SearchLoggedModels")] Task<LoggedModelsPage> SearchLoggedModels(SearchLoggedModelsQuery query);
     /// <summary>The id of the experiment with this name (active or deleted), or null.</summary>
     [Alias("FindExperimentId")] Task<string?> FindExperimentId(string name);
+    /// <summary>The active experiment owning a proxy location: its artifact_location is the deepest of these, or null.</summary>
+    [Alias("FindExperimentByLocation")] Task<string?> FindExperimentByLocation(IReadOnlyList<string> locations);
     /// <summary>True when the catalog answers; readiness uses it.</summary>
     [Alias("Ping")] Task<bool> Ping();
 }

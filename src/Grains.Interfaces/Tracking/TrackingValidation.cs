@@ -29,6 +29,19 @@ public static partial class TrackingValidation
         if (!RunIdPattern().IsMatch(id)) throw MlopsException.Invalid(field, $"{field} '{Clip(id)}' is not a valid run id");
     }
 
+    public static bool IsRunId(string? id) => !string.IsNullOrEmpty(id) && RunIdPattern().IsMatch(id);
+
+    /// <summary>
+    /// A run id recorded as the client sent it (MLflow REST keeps a model version's run_id as given, even "run_id_1"):
+    /// any printable text up to 256 characters; whether it names a run is answered where it is read.
+    /// </summary>
+    public static void RecordedRunId(string? id, string field = "run_id")
+    {
+        if (string.IsNullOrEmpty(id)) return;
+        if (id.Length > 256) throw MlopsException.Invalid(field, $"{field} is {id.Length} characters; at most 256 are allowed");
+        if (id.Any(char.IsControl)) throw MlopsException.Invalid(field, $"{field} contains a control character");
+    }
+
     public static void ExperimentName(string? name, string field = "name")
     {
         if (string.IsNullOrWhiteSpace(name)) throw MlopsException.Invalid(field, $"{field} must be a non-empty string");

@@ -88,12 +88,15 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
     public async Task<ModelVersionInfo> CreateVersion(CreateModelVersion command)
     {
         var state = Current;
-        var source = ModelSource.Parse(command.Source);
+        var source = ModelSource.Parse(command.Source, command.RecordAsGiven);
         RegistryValidation.Description(command.Description);
         TrackingValidation.UserId(command.UserId);
         foreach (var (k, v) in command.Tags) RegistryValidation.Tag(k, v, "tags");
         if (command.RunLink is { Length: > RegistryValidation.MaxSourceLength }) throw MlopsException.Invalid("run_link", "run_link is too long");
-        var (sourceKey, runId) = await ResolveSource(source, command.RunId);
+        if (command.RecordAsGiven && source is ModelSource.Run named && !await RunExists(named.RunId))
+            source = new ModelSource.Outside(command.Source, IsLocalPath: false);
+        if (source is ModelSource.Outside outside) return await RecordOutside(command, outside);
+        var (sourceKey, runId) = await ResolveSource(source, command.RunId, command.RecordAsGiven);
         runId = await LinkedRun(source, command.ModelId, runId);
         if (!await artifacts.ExistsAsync(sourceKey))
             throw MlopsException.NotFound($"source '{command.Source}' holds no artifacts");
@@ -103,9 +106,11 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
         var pending = new ModelVersionInfo(state.Model.Name, number, now, now, command.UserId ?? "", ModelStage.None, command.Description ?? "",
             command.Source, runId, command.RunLink ?? "", ModelVersionStatus.PendingRegistration, "", new Dictionary<string, string>(command.Tags),
             [], $"{ModelRoot}/{number}", "");
-        await store.WriteModelAsync(new ModelWrite(ModelId) { VersionInserts = [pending] });
+        // A new version changes the model too (its last_updated_timestamp), as in MLflow.
+        var touched = state.Model with { LastUpdatedTime = now };
+        await store.WriteModelAsync(new ModelWrite(ModelId) { Model = touched, VersionInserts = [pending] });
         state.Versions[number] = pending;
-        _state = state with { LastVersion = number };
+        _state = state with { LastVersion = number, Model = touched };
         await Publish("version_created", number, status: pending.Status);
 
         ModelVersionInfo final;
@@ -130,6 +135,70 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
         return WithAliases(final);
     }
 
+    /// <summary>
+    /// A version whose source is outside the store, recorded in one write as READY with no files: MLflow clients wait for
+    /// READY, and the empty storage location is what every reading path checks (<see cref="ModelVersionInfo.IsCopied"/>).
+    /// </summary>
+    private async Task<ModelVersionInfo> RecordOutside(CreateModelVersion command, ModelSource.Outside outside)
+    {
+        var runId = command.RunId ?? "";
+        TrackingValidation.RecordedRunId(runId);
+        if (outside.IsLocalPath) await RequireInsideRunDirectory(outside.Uri, runId);
+        var state = Current;
+        var number = state.LastVersion + 1;
+        var now = Now;
+        var version = new ModelVersionInfo(state.Model.Name, number, now, now, command.UserId ?? "", ModelStage.None, command.Description ?? "",
+            command.Source, runId, command.RunLink ?? "", ModelVersionStatus.Ready, OutsideMessage, new Dictionary<string, string>(command.Tags), [], "", "");
+        // A new version changes the model too (its last_updated_timestamp), as in MLflow.
+        var touched = state.Model with { LastUpdatedTime = now };
+        await store.WriteModelAsync(new ModelWrite(ModelId) { Model = touched, VersionInserts = [version] });
+        state.Versions[number] = version;
+        _state = state with { LastVersion = number, Model = touched };
+        await Publish("version_created", number, status: version.Status);
+        return WithAliases(version);
+    }
+
+    public const string OutsideMessage =
+        "the source is outside the artifact store: recorded as given, nothing was copied, and the version cannot be downloaded, copied or served";
+
+    /// <summary>
+    /// MLflow's rule for a server path: only with a run whose own artifact directory is a local path, and inside it once
+    /// normalized. The path is compared as text and never touched on disk.
+    /// </summary>
+    private async Task RequireInsideRunDirectory(string source, string runId)
+    {
+        var refusal = MlopsException.Invalid("source", $"Invalid model version source: '{source}'. To use a local path as a model version source, " +
+            "the run_id request parameter has to be specified and the local path has to be contained within the artifact directory of the run specified by the run_id.");
+        if (!TrackingValidation.IsRunId(runId)) throw refusal;
+        var root = (await GrainFactory.GetGrain<IRunGrain>(runId).Get()).Info.ArtifactUri;
+        if (LocalPath(root) is not { } rootPath || LocalPath(source) is not { } sourcePath) throw refusal;
+        var inside = sourcePath == rootPath || sourcePath.StartsWith(rootPath.TrimEnd('/') + "/", StringComparison.Ordinal);
+        if (!inside) throw refusal;
+    }
+
+    private static string? LocalPath(string uri)
+    {
+        var path = uri.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? uri["file://".Length..] : uri;
+        if (path.StartsWith("localhost/", StringComparison.OrdinalIgnoreCase)) path = path["localhost".Length..];
+        if (path.Length == 0 || path.Contains(':', StringComparison.Ordinal) || !path.StartsWith('/')) return null;
+        return System.IO.Path.GetFullPath(Uri.UnescapeDataString(path));
+    }
+
+    /// <summary>runs:/&lt;id&gt;/… names a run only when the id has a run's form and the run exists.</summary>
+    private async Task<bool> RunExists(string runId)
+    {
+        if (!TrackingValidation.IsRunId(runId)) return false;
+        try
+        {
+            await GrainFactory.GetGrain<IRunGrain>(runId).Get();
+            return true;
+        }
+        catch (MlopsException e) when (e.Code == ErrorCode.NotFound)
+        {
+            return false;
+        }
+    }
+
     public Task<ModelVersionInfo> GetVersion(long version) => Task.FromResult(WithAliases(Version(version)));
 
     public async Task<ModelVersionInfo> UpdateVersion(long version, string description)
@@ -143,12 +212,14 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
     public async Task DeleteVersion(long version)
     {
         var v = Version(version);
-        await store.WriteModelAsync(new ModelWrite(ModelId) { VersionDeletes = [version] });
+        var touched = Current.Model with { LastUpdatedTime = Now };
+        await store.WriteModelAsync(new ModelWrite(ModelId) { Model = touched, VersionDeletes = [version] });
+        _state = Current with { Model = touched };
         var state = Current;
         state.Versions.Remove(version);
         foreach (var alias in state.Aliases.Where(a => a.Value == version).Select(a => a.Key).ToList()) state.Aliases.Remove(alias);
         await Publish("version_deleted", version);
-        await artifacts.DeleteAsync(v.StorageLocation);
+        if (v.IsCopied) await artifacts.DeleteAsync(v.StorageLocation);
     }
 
     public async Task SetVersionTag(long version, string key, string value)
@@ -178,7 +249,10 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
         if (archiveExisting && stage is ModelStage.Staging or ModelStage.Production)
             updates.AddRange(Current.Versions.Values.Where(o => o.Version != version && o.Stage == stage)
                 .Select(o => o with { Stage = ModelStage.Archived, LastUpdatedTime = now }));
-        await store.WriteModelAsync(new ModelWrite(ModelId) { VersionUpdates = updates });
+        // A stage change is the model's change too (MLflow moves its last_updated_timestamp); a description is not.
+        var touched = Current.Model with { LastUpdatedTime = now };
+        await store.WriteModelAsync(new ModelWrite(ModelId) { Model = touched, VersionUpdates = updates });
+        _state = Current with { Model = touched };
         foreach (var u in updates) Current.Versions[u.Version] = u;
         foreach (var u in updates) await Publish("stage_changed", u.Version, stage: u.Stage);
         return WithAliases(updates[0]);
@@ -255,28 +329,31 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
         var v = WithAliases(Version(version));
         RunSnapshot? run = null;
         ExperimentInfo? experiment = null;
-        if (!string.IsNullOrEmpty(v.RunId))
+        var runUnresolved = !string.IsNullOrEmpty(v.RunId) && !TrackingValidation.IsRunId(v.RunId);
+        if (TrackingValidation.IsRunId(v.RunId))
         {
             try
             {
                 run = await GrainFactory.GetGrain<IRunGrain>(v.RunId).Get();
                 experiment = await GrainFactory.GetGrain<IExperimentGrain>(run.Info.ExperimentId).Get();
             }
-            catch (MlopsException e) when (e.Code == ErrorCode.NotFound) { /* the run was purged; the version stays */ }
+            catch (MlopsException e) when (e.Code == ErrorCode.NotFound) { runUnresolved = true; /* purged, or never existed (kept as given) */ }
         }
         ModelVersionInfo? origin = null;
-        if (ModelSource.Parse(v.Source) is ModelSource.Model m && !SameModel(m.Name))
+        // A source recorded as given is never parsed again as a reference: it resolves to nothing.
+        var parsed = v.IsCopied ? ModelSource.Parse(v.Source) : null;
+        if (parsed is ModelSource.Model m && !SameModel(m.Name))
         {
             try { origin = await ResolveModelVersion(m); }
             catch (MlopsException e) when (e.Code == ErrorCode.NotFound) { /* the source model was deleted */ }
         }
         LoggedModelInfo? logged = null;
-        if (ModelSource.Parse(v.Source) is ModelSource.LoggedModel l)
+        if (parsed is ModelSource.LoggedModel l)
         {
             try { logged = await GrainFactory.GetGrain<ILoggedModelGrain>(l.ModelId).Get(); }
             catch (MlopsException e) when (e.Code == ErrorCode.NotFound) { /* the logged model was deleted; the version keeps its files */ }
         }
-        return new LineageGraph(v, run, experiment, origin) { LoggedModel = logged };
+        return new LineageGraph(v, run, experiment, origin) { LoggedModel = logged, RunUnresolved = runUnresolved };
     }
 
     private string ModelId => this.GetPrimaryKeyString();
@@ -292,7 +369,7 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
         RegistryValidation.Version(version);
         return Current.Versions.TryGetValue(version, out var v)
             ? v
-            : throw MlopsException.NotFound($"model '{Current.Model.Name}' has no version {version}");
+            : throw MlopsException.NotFound($"Model Version (name={Current.Model.Name}, version={version}) not found"); // MLflow's wording
     }
 
     private ModelVersionInfo WithAliases(ModelVersionInfo v) =>
@@ -315,22 +392,26 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
     private bool SameModel(string name) => string.Equals(name, Current.Model.Name, StringComparison.Ordinal);
 
     /// <summary>The store key to copy from and the run the version is linked to.</summary>
-    private async Task<(string Key, string RunId)> ResolveSource(ModelSource source, string? runId)
+    /// <param name="keepGivenRunId">MLflow REST: a run_id other than the source's run is recorded as sent</param>
+    private async Task<(string Key, string RunId)> ResolveSource(ModelSource source, string? runId, bool keepGivenRunId)
     {
-        if (!string.IsNullOrEmpty(runId)) TrackingValidation.RunId(runId);
+        if (keepGivenRunId) TrackingValidation.RecordedRunId(runId);
+        else if (!string.IsNullOrEmpty(runId)) TrackingValidation.RunId(runId);
         switch (source)
         {
             case ModelSource.Run r:
-                if (!string.IsNullOrEmpty(runId) && runId != r.RunId)
+                if (!string.IsNullOrEmpty(runId) && runId != r.RunId && !keepGivenRunId)
                     throw MlopsException.Invalid("run_id", $"run_id '{runId}' differs from the run in the source ('{r.RunId}')");
                 var root = await GrainFactory.GetGrain<IRunGrain>(r.RunId).GetArtifactRoot();
                 if (r.ExpectedRoot is not null && r.ExpectedRoot != root)
                     throw MlopsException.Invalid("source", $"source names '{r.ExpectedRoot}', but run '{r.RunId}' keeps its artifacts under '{root}'");
-                return (ArtifactPath.Join(root, r.Path), r.RunId);
+                return (ArtifactPath.Join(root, r.Path), string.IsNullOrEmpty(runId) ? r.RunId : runId);
             case ModelSource.Pinned p:
                 return (p.Key, runId ?? "");
             case ModelSource.Model m:
                 var origin = await ResolveModelVersion(m);
+                if (!origin.IsCopied)
+                    throw MlopsException.Precondition($"source version {origin.Version} of '{m.Name}' records '{origin.Source}' as given: {OutsideMessage}");
                 if (origin.Status != ModelVersionStatus.Ready)
                     throw MlopsException.Precondition($"source version {origin.Version} of '{m.Name}' is {origin.Status}, not READY");
                 return (origin.StorageLocation, runId ?? origin.RunId);

@@ -20,7 +20,7 @@ public sealed class ExperimentGrain(ITrackingStore store) : Grain, IExperimentGr
         TrackingValidation.ArtifactLocation(command.ArtifactLocation);
         ValidateTags(command.Tags);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var location = string.IsNullOrEmpty(command.ArtifactLocation) ? $"mlflow-artifacts:/{Id}" : command.ArtifactLocation;
+        var location = string.IsNullOrEmpty(command.ArtifactLocation) ? ExperimentLocations.For(store.DefaultArtifactRoot, Id) : command.ArtifactLocation;
         var created = new ExperimentInfo(Id, command.Name, location, LifecycleStage.Active, now, now, new Dictionary<string, string>(command.Tags, StringComparer.Ordinal));
         await store.WriteExperimentAsync(created, isNew: true);
         return _experiment = created;

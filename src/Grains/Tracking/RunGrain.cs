@@ -113,7 +113,7 @@ public sealed class RunGrain(ITrackingStore store, ILocalSiloDetails silo) : Gra
     {
         var state = ActiveOnly();
         TrackingValidation.Key(key, "key");
-        if (!state.Tags.ContainsKey(key)) throw MlopsException.NotFound($"run '{RunId}' has no tag '{key}'");
+        if (!state.Tags.ContainsKey(key)) throw MlopsException.NotFound($"No tag with name: {key} in run with id {RunId}");
         await store.WriteRunAsync(new RunWrite(RunId) { TagDeletes = [key] });
         state.Tags.Remove(key);
     }
@@ -276,7 +276,7 @@ public sealed class RunGrain(ITrackingStore store, ILocalSiloDetails silo) : Gra
     {
         var state = Current;
         if (state.Info.LifecycleStage != LifecycleStage.Active)
-            throw MlopsException.Precondition($"run '{RunId}' is deleted; restore it before logging to it");
+            throw MlopsException.Precondition($"The run {RunId} must be in the 'active' state. Current state is deleted; restore it before logging to it.");
         return state;
     }
 

@@ -19,5 +19,7 @@ public sealed class TrackingQueryGrain(ITrackingStore store, ILoggedModelStore l
 
     public Task<string?> FindExperimentId(string name) => store.FindExperimentIdAsync(name);
 
+    public Task<string?> FindExperimentByLocation(IReadOnlyList<string> locations) => store.FindExperimentByLocationAsync(locations);
+
     public Task<bool> Ping() => store.PingAsync();
 }

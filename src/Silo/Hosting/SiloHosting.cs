@@ -20,8 +20,8 @@ public static class SiloHosting
         // The data folder durably (each new level's parent fsynced): the catalog file and the artifacts live under it.
         if (!options.IsCluster) DurableFolders.Create(options.DataDir);
         var catalog = options.IsCluster
-            ? await CatalogStores.OpenPostgresAsync(options.CatalogPostgres)
-            : await CatalogStores.OpenSqliteAsync(Path.Combine(options.DataDir, "catalog.db"));
+            ? await CatalogStores.OpenPostgresAsync(options.CatalogPostgres, defaultArtifactRoot: options.DefaultArtifactRoot)
+            : await CatalogStores.OpenSqliteAsync(Path.Combine(options.DataDir, "catalog.db"), defaultArtifactRoot: options.DefaultArtifactRoot);
         if (options.IsCluster) await OrleansSchema.EnsureAsync(options.OrleansPostgres);
         // One catalog, one connection pool (one SQLite writer): each concern sees it through its own small interface.
         builder.Services.AddMlopsCatalog(catalog);

@@ -25,6 +25,11 @@ public sealed class ArtifactPathTests
     [InlineData(".hidden")]
     [InlineData("a..b/c...d.txt")]
     [InlineData("50%.txt")]
+    // MLflow's log_image names: '%' escapes that decode to nothing a traversal could use stay literal.
+    [InlineData("images/dog%step%100%timestamp%100%0f3a.png")]
+    [InlineData("a%20b.txt")]
+    [InlineData("images/k%step%1%timestamp%1%2e5f0c1d.png")]
+    [InlineData("images/k%step%1%timestamp%1%c0ffee.png")]
     [InlineData("na\u00EFve/\u65E5\u672C\u8A9E.txt")]
     [InlineData("plots/loss curve (final).png")]
     [InlineData("metrics/step:10.json")]

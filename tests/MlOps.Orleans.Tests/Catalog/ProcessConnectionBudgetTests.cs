@@ -59,8 +59,10 @@ public sealed class ProcessConnectionBudgetTests(BudgetPlatformFixture platform,
         output.WriteLine($"peak connections on {platform.Database}: {peakTotal.ToString(CultureInfo.InvariantCulture)} " +
             $"({string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value.ToString(CultureInfo.InvariantCulture)}"))})");
         Assert.InRange(peakTotal, 1, BudgetPlatformFixture.MaxConnections);
-        // Only the two sized pools connect, each within its share; the burst used the catalog's share to the full.
-        Assert.All(peaks.Keys, name => Assert.Contains(name, new[] { "mlops-catalog", "mlops-orleans" }));
+        // Only the two sized pools connect, each within its share; the burst used the catalog's share to the full. A
+        // backend still starting up shows no application_name for a moment (seen 1 in ~40 runs): it counts in the total
+        // above, but names no pool.
+        Assert.All(peaks.Keys.Where(name => name.Length > 0), name => Assert.Contains(name, new[] { "mlops-catalog", "mlops-orleans" }));
         Assert.Equal(PostgresPools.CatalogShare(BudgetPlatformFixture.MaxConnections), peaks.GetValueOrDefault("mlops-catalog"));
         Assert.InRange(peaks.GetValueOrDefault("mlops-orleans"), 0, PostgresPools.OrleansShare(BudgetPlatformFixture.MaxConnections));
     }

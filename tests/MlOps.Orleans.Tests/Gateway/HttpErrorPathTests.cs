@@ -22,7 +22,7 @@ public sealed class HttpErrorPathTests(FaultingPlatformFixture platform) : IClas
 {
     private const string RunId = "0123456789abcdef0123456789abcdef";
 
-    private static readonly string[] MlflowPrefixes = ["/api/2.0/mlflow/", "/ajax-api/2.0/mlflow/", "/api/2.0/mlflow-artifacts/", "/ajax-api/2.0/mlflow-artifacts/", "/get-artifact"];
+    private static readonly string[] MlflowPrefixes = ["/api/2.0/mlflow/", "/ajax-api/2.0/mlflow/", "/api/2.0/mlflow-artifacts/", "/ajax-api/2.0/mlflow-artifacts/", "/get-artifact", "/model-versions/get-artifact"];
 
     /// <summary>Routes that never call a grain, so a grain fault cannot reach them.</summary>
     private static readonly Dictionary<string, string> Exempt = new(StringComparer.Ordinal)
@@ -33,6 +33,7 @@ public sealed class HttpErrorPathTests(FaultingPlatformFixture platform) : IClas
         ["/health/ready"] = "a health check: answers its own status and body by design",
         ["/health/online"] = "a health check: answers its own status and body by design",
         ["/debug/stages"] = "this process's stage timings, read from memory",
+        ["gateway-proxy"] = "with no deployments target configured (as here) MLflow's empty gateway, constant; with one, an outside call",
         ["traces"] = "MLflow traces are out of scope: a constant 404 in MLflow's shape",
         ["traces/{**rest}"] = "MLflow traces are out of scope: a constant 404 in MLflow's shape",
         ["mpu/part/{uploadId}/{part:int}"] = "checks its upload manifest and writes the part in the artifact store, with no grain call",
@@ -52,7 +53,7 @@ public sealed class HttpErrorPathTests(FaultingPlatformFixture platform) : IClas
     /// <summary>One body (or query string) carrying every field some route requires, so each handler gets as far as its grain call.</summary>
     private static readonly JsonObject Fields = new()
     {
-        ["experiment_id"] = "1", ["run_id"] = RunId, ["name"] = "model-a", ["new_name"] = "model-b", ["key"] = "k", ["value"] = 1.5,
+        ["experiment_id"] = "1", ["run_id"] = RunId, ["name"] = "model-a", ["new_name"] = "model-b", ["key"] = "k", ["value"] = "1.5", ["timestamp"] = 1,
         ["metric_key"] = "k", ["experiment_name"] = "experiment-a", ["run_ids"] = RunId, ["version"] = "1", ["alias"] = "champion", ["stage"] = "Staging",
         ["source"] = $"mlflow-artifacts:/1/{RunId}/artifacts/model", ["path"] = $"1/{RunId}/artifacts/model",
         ["upload_id"] = RunId, ["num_parts"] = 1, ["parts"] = new JsonArray(new JsonObject { ["part_number"] = 1 }),
@@ -67,6 +68,11 @@ public sealed class HttpErrorPathTests(FaultingPlatformFixture platform) : IClas
     private static readonly Dictionary<(string Method, string UrlSuffix), JsonObject> RouteFields = new()
     {
         [("PATCH", "/logged-models/m-" + RunId)] = new JsonObject { ["status"] = "LOGGED_MODEL_READY" },
+        [("POST", "/runs/create-promptlab-run")] = new JsonObject
+        {
+            ["prompt_template"] = "t", ["prompt_parameters"] = new JsonArray(new JsonObject { ["key"] = "x", ["value"] = "y" }), ["model_route"] = "r",
+            ["model_input"] = "i", ["mlflow_version"] = "2.22.0",
+        },
     };
 
     [Fact]

@@ -28,6 +28,10 @@ public sealed class MlopsOptionsTests
     [InlineData("Mlops:HttpPort", "0", "Mlops:HttpPort")]
     [InlineData("Mlops:GrpcPort", "5000", "must differ")]
     [InlineData("Mlops:IOQueueCount", "-1", "Mlops:IOQueueCount")]
+    [InlineData("Mlops:DefaultArtifactRoot", "relative/mlruns", "Mlops:DefaultArtifactRoot")]
+    [InlineData("Mlops:DefaultArtifactRoot", " ", "Mlops:DefaultArtifactRoot")]
+    [InlineData("Mlops:DeploymentsTarget", "ftp://gateway", "Mlops:DeploymentsTarget")]
+    [InlineData("MLFLOW_DEPLOYMENTS_TARGET", "not a url", "MLFLOW_DEPLOYMENTS_TARGET")]
     public void Bad_settings_stop_the_start_with_the_key_named(string key, string value, string mention)
     {
         var e = Assert.Throws<InvalidOperationException>(() => Load((key, value)));

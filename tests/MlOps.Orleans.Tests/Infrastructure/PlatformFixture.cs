@@ -60,7 +60,7 @@ public abstract class PlatformFixture : IAsyncLifetime
         Tracking = new Wire.TrackingService.TrackingServiceClient(Channel);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         _ports.Dispose();
         Channel?.Dispose();

@@ -25,7 +25,6 @@ public sealed class Mlflow3ReplayTests(SqlitePlatformFixture platform) : IClassF
         [("bad-input", 34)] = (404, "RESOURCE_DOES_NOT_EXIST", "runs/outputs checks that the model exists"),
         [("bad-input", 37)] = (404, "RESOURCE_DOES_NOT_EXIST", "runs/log-inputs checks that the model exists"),
         [("bad-input", 40)] = (404, "RESOURCE_DOES_NOT_EXIST", "an unknown logged model in a source is a 404, not a 500"),
-        [("bad-input", 41)] = (400, "INVALID_PARAMETER_VALUE", "the source (outside any run or model) is refused before the model_id is looked up"),
         [("bad-input", 43)] = (404, "ENDPOINT_NOT_FOUND", "traces are out of scope (docs/mlflow-compatibility.md)"),
         [("bad-input", 44)] = (404, "ENDPOINT_NOT_FOUND", "traces are out of scope (docs/mlflow-compatibility.md)"),
     };

@@ -90,10 +90,9 @@ public abstract class MlflowRegistryRestTests(PlatformFixture platform, TrainedP
     [Theory]
     [InlineData("/etc/passwd")]
     [InlineData("file:///etc/passwd")]
-    [InlineData("https://example.com/model")]
     [InlineData("mlflow-artifacts:/../../etc/passwd")]
-    [InlineData("mlflow-artifacts:/staging/aaaa")]
-    public async Task Model_version_source_outside_the_store_is_refused_over_mlflow(string source)
+    [InlineData("https://example.com/a/../model")]
+    public async Task Model_version_source_naming_a_server_path_or_a_traversal_is_refused_over_mlflow(string source)
     {
         var name = Unique("bad");
         await _rest.Ok(_rest.Post("registered-models/create", new { name }));
@@ -146,9 +145,10 @@ public abstract class MlflowRegistryRestTests(PlatformFixture platform, TrainedP
         Assert.Equal($"mlflow-artifacts:/{e}/{run}/artifacts", (string?)viaTracking["root_uri"]);
         var bytes = await platform.Http.GetByteArrayAsync($"/api/2.0/mlflow-artifacts/artifacts/{e}/{run}/artifacts/model/model.onnx");
         Assert.Equal(new FileInfo(Path.Combine(package.PackageDirectory, "model.onnx")).Length, bytes.Length);
-        // The client may collapse dot segments before sending; either way the write is refused and lands nowhere.
+        // The client may collapse dot segments before sending: then the server sees <experiment>/x, a free file below the
+        // experiment's own location (kept in its files area), and the run's artifacts are untouched either way (below).
         using (var dots = await platform.Http.PutAsync($"/api/2.0/mlflow-artifacts/artifacts/{e}/{run}/artifacts/%2e%2e/%2e%2e/x", new ByteArrayContent([1])))
-            Assert.Contains(dots.StatusCode, new[] { HttpStatusCode.BadRequest, HttpStatusCode.NotFound });
+            Assert.Contains(dots.StatusCode, new[] { HttpStatusCode.BadRequest, HttpStatusCode.NotFound, HttpStatusCode.OK });
         using (var encoded = await platform.Http.PutAsync($"/api/2.0/mlflow-artifacts/artifacts/{e}/{run}/artifacts/..%2F..%2Fx", new ByteArrayContent([1])))
             Assert.Equal(HttpStatusCode.BadRequest, encoded.StatusCode);
         var after = await _artifacts.Ok(_artifacts.Get("artifacts", ("path", $"{e}/{run}/artifacts")));
