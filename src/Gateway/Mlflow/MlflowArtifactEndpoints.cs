@@ -155,29 +155,21 @@ internal static class MlflowArtifactEndpoints
     {
         var key = ArtifactKeys.Validate(path, "path");
         var parts = key.Split('/');
-        // A run's files sit under its artifact_uri: <experiment location>/<run>/artifacts, where the location is the default
-        // mlflow-artifacts:/<experiment> or any mlflow-artifacts:/ path the experiment was created with. Either way they are
-        // stored under the run's own key; the path must be exactly the run's recorded location.
-        var runAt = Enumerable.Range(1, Math.Max(parts.Length - 2, 0)).FirstOrDefault(i => parts[i + 1] == "artifacts" && TrackingValidation.IsRunId(parts[i]));
-        if (runAt >= 1 && parts[1] != "models")
+        if (parts.Length >= 4 && parts[1] == "models" && parts[3] == "artifacts" && LoggedModelValidation.IsModelId(parts[2]))
         {
-            var runId = parts[runAt];
-            var location = string.Join('/', parts.Take(runAt + 2));
-            var root = await ArtifactRoots.RunAsync(Grains(c), runId, forWrite);
-            if (root != location && (await Grains(c).GetGrain<IRunGrain>(runId).Get()).Info.ArtifactUri != ExperimentLocations.ProxyRoot + "/" + location)
-                throw MlopsException.NotFound($"run '{runId}' has no artifacts under '{location}'");
-            var relative = string.Join('/', parts.Skip(runAt + 2));
-            return new Target(ArtifactPath.Join(root, relative), runId, relative);
-        }
-        if (parts.Length >= 4 && parts[1] == "models" && parts[3] == "artifacts")
-        {
-            LoggedModelValidation.ModelId(parts[2], "path");
             var model = await Grains(c).GetGrain<ILoggedModelGrain>(parts[2]).Get();
             if (model.ArtifactRoot != string.Join('/', parts.Take(4)))
                 throw MlopsException.NotFound($"logged model '{parts[2]}' has no artifacts under '{string.Join('/', parts.Take(4))}'");
             return new Target(key, null, string.Join('/', parts.Skip(4)), LoggedModel: true);
         }
-        if (!forWrite && parts.Length >= 3 && parts[0] == "models") return new Target(key, null, key);
+        // A run's files sit under its artifact_uri: <experiment location>/<run>/artifacts, where the location is the default
+        // mlflow-artifacts:/<experiment> or any mlflow-artifacts:/ path the experiment was created with. Either way they are
+        // stored under the run's own key; the path must be exactly the run's recorded location.
+        var runAt = Enumerable.Range(1, Math.Max(parts.Length - 2, 0)).FirstOrDefault(i => parts[i + 1] == "artifacts" && TrackingValidation.IsRunId(parts[i]));
+        var registryRead = !forWrite && parts.Length >= 3 && parts[0] == "models";
+        if (runAt >= 1 && await RunRootAsync(parts, runAt, c, forWrite, quietly: registryRead) is { } run) return run;
+        // A registered version's pinned files (read only); also a pinned run folder whose path merely looks like a run's.
+        if (registryRead) return new Target(key, null, key);
         // Any other path is a free file below an experiment's own mlflow-artifacts:/ location, kept in that experiment's
         // area of the store (<experiment>/files/…), so no location an experiment names can reach models/, staging/, the
         // feature store or another experiment's files.
@@ -190,6 +182,24 @@ internal static class MlflowArtifactEndpoints
             return new Target(ArtifactPath.Join($"{experimentId}/files", rest), null, rest, FreeFile: true);
         }
         throw MlopsException.NotFound($"no artifacts are served under '{path}': it is not a run's or a logged model's, nor below an experiment's artifact_location");
+    }
+
+    /// <summary>The run target when the path is exactly the run's recorded location, else NOT_FOUND (or null, quietly).</summary>
+    private static async Task<Target?> RunRootAsync(string[] parts, int runAt, HttpContext c, bool forWrite, bool quietly)
+    {
+        var runId = parts[runAt];
+        var location = string.Join('/', parts.Take(runAt + 2));
+        try
+        {
+            var root = await ArtifactRoots.RunAsync(Grains(c), runId, forWrite);
+            if (root == location || (await Grains(c).GetGrain<IRunGrain>(runId).Get()).Info.ArtifactUri == ExperimentLocations.ProxyRoot + "/" + location)
+            {
+                var relative = string.Join('/', parts.Skip(runAt + 2));
+                return new Target(ArtifactPath.Join(root, relative), runId, relative);
+            }
+        }
+        catch (MlopsException e) when (quietly && e.Code == MlOps.Orleans.Contracts.Common.ErrorCode.NotFound) { return null; }
+        return quietly ? null : throw MlopsException.NotFound($"run '{runId}' has no artifacts under '{location}'");
     }
 
     private static IGrainFactory Grains(HttpContext c) => c.RequestServices.GetRequiredService<IGrainFactory>();

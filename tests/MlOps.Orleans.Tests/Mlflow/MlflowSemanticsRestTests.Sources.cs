@@ -136,6 +136,13 @@ public abstract partial class MlflowSemanticsRestTests
             Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
         Assert.False(await Store.ExistsAsync($"{e}/files/notes/readme.txt"));
 
+        // A location whose second segment is "models" still holds runs (not mistaken for a logged model's folder).
+        var modelsLike = $"team-{Guid.NewGuid():N}/models";
+        var e2 = (string)(await _rest.Ok(_rest.Post("experiments/create", new { name = Unique("loc2"), artifact_location = $"mlflow-artifacts:/{modelsLike}" })))["experiment_id"]!;
+        var run2 = (string)(await _rest.Ok(_rest.Post("runs/create", new { experiment_id = e2 })))["run"]!["info"]!["run_id"]!;
+        await PutAsync($"{modelsLike}/{run2}/artifacts/a.txt", "a");
+        Assert.Equal("a.txt", (string?)(await _rest.Ok(_rest.Get("artifacts/list", ("run_id", run2))))["files"]![0]!["path"]);
+
         // Nothing at the proxy's root or below no experiment; an experiment named after the registry's area keeps its own files.
         using (var root = await platform.Http.PutAsync($"/api/2.0/mlflow-artifacts/artifacts/free-{Guid.NewGuid():N}.txt", new StringContent("x")))
             Assert.Equal(HttpStatusCode.NotFound, root.StatusCode);
