@@ -24,6 +24,9 @@ public static partial class ArtifactPath
     private static readonly SearchValues<char> LookAlikes = SearchValues.Create(
         "\u2044\u2215\u2216\u29F8\u29F9\u2571\u2572\u0337\u0338\u3002\u1735\u06D4\u0701\u0702");
 
+    // The full stops among them, read as '.' when a decoded path is checked for '..'.
+    private static readonly SearchValues<char> DotLookAlikes = SearchValues.Create("\u3002\u06D4\u0701\u0702");
+
     [GeneratedRegex("%[0-9A-Fa-f]{2}", RegexOptions.CultureInvariant)]
     private static partial Regex PercentEscape();
 
@@ -104,10 +107,11 @@ public static partial class ArtifactPath
     private static string? DecodedTraversal(string path)
     {
         var bytes = Encoding.UTF8.GetBytes(path);
-        for (var round = 0; round < 8; round++)
+        // Each round shrinks the bytes, so decoding to the fixed point ends; every round is checked, not just the last.
+        while (true)
         {
             var decoded = PercentDecode(bytes);
-            if (decoded.Length == bytes.Length) break;
+            if (decoded.Length == bytes.Length) return null;
             bytes = decoded;
             if (Array.IndexOf(bytes, (byte)0) >= 0) return "NUL";
             for (var i = 0; i + 1 < bytes.Length; i++)
@@ -117,12 +121,16 @@ public static partial class ArtifactPath
                 if ((bytes[i] is 0xC0 or 0xC1 && next is >= 0x80 and <= 0xBF) || (bytes[i] == 0xE0 && next is >= 0x80 and <= 0x9F) || (bytes[i] == 0xF0 && next is >= 0x80 and <= 0x8F))
                     return "an overlong UTF-8 sequence";
             }
-            var text = Encoding.Latin1.GetString(bytes);
+            // As a later reader would see it: UTF-8, compatibility-normalized, look-alike slashes and dots as the real ones.
+            var text = Encoding.UTF8.GetString(bytes).Normalize(NormalizationForm.FormKC);
+            var folded = new StringBuilder(text.Length);
+            foreach (var ch in text) folded.Append(DotLookAlikes.Contains(ch) ? '.' : LookAlikes.Contains(ch) ? '/' : ch);
+            text = folded.ToString();
             if (text.Length > 0 && text[0] is '/' or '\\') return "a path that starts with a separator";
             if (text.Length >= 2 && char.IsAsciiLetter(text[0]) && text[1] == ':') return "a drive";
-            if (text.Split('/', '\\').Any(segment => segment is "." or "..")) return "a '.' or '..' segment";
+            // '.', '..' and what some systems read as them ('...', '.. ').
+            if (text.Split('/', '\\').Any(segment => segment.Length > 0 && segment.Trim('.', ' ').Length == 0)) return "a '.' or '..' segment";
         }
-        return null;
     }
 
     private static byte[] PercentDecode(byte[] input)

@@ -15,6 +15,9 @@ public interface ITrackingStore
 
     Task<string?> FindExperimentIdAsync(string name, CancellationToken ct = default);
 
+    /// <summary>An active experiment whose location equals, contains or lies below this mlflow-artifacts:/ location, or null.</summary>
+    Task<string?> FindOverlappingLocationAsync(string location, CancellationToken ct = default);
+
     /// <summary>The active experiment whose artifact_location is the deepest of these (exactly), or null.</summary>
     Task<string?> FindExperimentByLocationAsync(IReadOnlyList<string> locations, CancellationToken ct = default);
 

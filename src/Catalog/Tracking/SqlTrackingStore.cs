@@ -116,6 +116,23 @@ public sealed partial class SqlTrackingStore(CatalogDatabase db, int indexWalkMi
         return deepest is [var only] ? IdText(only.Id) : null;
     }
 
+    public async Task<string?> FindOverlappingLocationAsync(string location, CancellationToken ct = default)
+    {
+        var segments = location.Split('/');
+        var prefixes = Enumerable.Range(2, segments.Length - 1).Select(k => string.Join('/', segments.Take(k))).ToList();
+        await using var connection = await _db.OpenReadAsync(ct).ConfigureAwait(false);
+        var values = new SqlParameters();
+        var inList = string.Join(", ", prefixes.Select(l => values.Add(l)));
+        var below = location + "/";
+        await using var command = connection.Command(
+            $"SELECT experiment_id FROM experiments WHERE workspace = @w AND lifecycle_stage = 1 AND " +
+            $"(artifact_location IN ({inList}) OR substr(artifact_location, 1, {values.Add(below.Length)}) = {values.Add(below)}) LIMIT 1")
+            .With(("@w", Workspace));
+        values.ApplyTo(command);
+        var result = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+        return result is null or DBNull ? null : IdText(Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     private async Task<List<ExperimentInfo>> ReadExperimentsAsync(DbConnection connection, string sql,
         IEnumerable<(string, object?)> parameters, CancellationToken ct)
     {

@@ -19,6 +19,9 @@ internal static class Ids
 
     public static string NewModelId() => Hex32();
 
+    /// <summary>Whether the text has the form of an id this server mints (32 lowercase hex characters).</summary>
+    public static bool IsMintedHex32(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
+
     /// <summary>MLflow 3's logged-model id: <c>m-</c> and 32 hex digits.</summary>
     public static string NewLoggedModelId() => "m-" + Hex32();
 

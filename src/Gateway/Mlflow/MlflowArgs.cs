@@ -29,16 +29,22 @@ internal sealed class MlflowArgs(JsonObject data, string path = "")
         try
         {
             var node = await JsonNode.ParseAsync(request.Body, cancellationToken: ct).ConfigureAwait(false);
+            // JsonObject builds its dictionary on first use and throws there on a key sent twice: build it now, here.
+            if (node is JsonObject o) _ = o.Count;
             return node switch
             {
                 null => new MlflowArgs([]),
-                JsonObject o => new MlflowArgs(o),
+                JsonObject obj => new MlflowArgs(obj),
                 _ => throw MlopsException.Invalid("body", "the request body must be a JSON object"),
             };
         }
         catch (JsonException e)
         {
             throw MlopsException.Invalid("body", $"the request body is not valid JSON: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            throw MlopsException.Invalid("body", $"the request body sends a field twice: {e.Message}");
         }
     }
 

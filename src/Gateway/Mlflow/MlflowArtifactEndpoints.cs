@@ -4,6 +4,7 @@ using MlOps.Orleans.Contracts.Common;
 using MlOps.Orleans.Artifacts.Transfers;
 using MlOps.Orleans.Contracts.Registry;
 using MlOps.Orleans.Contracts.Tracking;
+using MlOps.Orleans.Gateway.Common;
 
 namespace MlOps.Orleans.Gateway.Mlflow;
 
@@ -184,7 +185,10 @@ internal static class MlflowArtifactEndpoints
         throw MlopsException.NotFound($"no artifacts are served under '{path}': it is not a run's or a logged model's, nor below an experiment's artifact_location");
     }
 
-    /// <summary>The run target when the path is exactly the run's recorded location, else NOT_FOUND (or null, quietly).</summary>
+    /// <summary>
+    /// The run target when the path is exactly the run's recorded location; null when no such run exists; a path naming an
+    /// existing run somewhere else is NOT_FOUND (or null, quietly).
+    /// </summary>
     private static async Task<Target?> RunRootAsync(string[] parts, int runAt, HttpContext c, bool forWrite, bool quietly)
     {
         var runId = parts[runAt];
@@ -198,7 +202,9 @@ internal static class MlflowArtifactEndpoints
                 return new Target(ArtifactPath.Join(root, relative), runId, relative);
             }
         }
-        catch (MlopsException e) when (quietly && e.Code == MlOps.Orleans.Contracts.Common.ErrorCode.NotFound) { return null; }
+        // NOT_FOUND here only ever means the run does not exist. A segment of the form this server mints for runs is a run
+        // that is gone (NOT_FOUND); any other word is just part of a free file's path.
+        catch (MlopsException e) when (e.Code == MlOps.Orleans.Contracts.Common.ErrorCode.NotFound && (quietly || !Ids.IsMintedHex32(runId))) { return null; }
         return quietly ? null : throw MlopsException.NotFound($"run '{runId}' has no artifacts under '{location}'");
     }
 

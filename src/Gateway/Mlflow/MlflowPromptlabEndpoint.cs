@@ -30,16 +30,25 @@ internal static class MlflowPromptlabEndpoint
         Present(a, "mlflow_version", a.String("mlflow_version"));
         var output = a.String("model_output");
         var tags = a.Pairs("tags");
+        // Everything the run will hold is checked before the run exists, so a refused request leaves no run behind.
+        var parameters = modelParameters.Append(KeyValuePair.Create("model_route", route)).Append(KeyValuePair.Create("prompt_template", template)).ToList();
+        foreach (var (key, value) in parameters.Concat(promptParameters).Concat(outputParameters))
+        {
+            TrackingValidation.Key(key, "model_parameters");
+            if (value.Length > TrackingLimits.MaxParamValueLength)
+                throw MlopsException.Invalid("model_parameters", $"parameter '{key}' is {value.Length} characters; at most {TrackingLimits.MaxParamValueLength} are allowed");
+        }
+        if (parameters.GroupBy(p => p.Key, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw MlopsException.Invalid("model_parameters", $"parameter '{twice.Key}' is given twice (model_route and prompt_template are set by the run)");
+        foreach (var (key, value) in tags) RunTagCheck(key, value);
 
         var runId = Ids.NewRunId();
         var run = Grains(c).GetGrain<IRunGrain>(runId);
         var created = await run.Create(new CreateRun(experimentId, a.String("run_name"), tags, a.Long("start_time"),
             MlflowIdentity.UserId(c.Request) ?? a.String("user_id") ?? "unknown", null));
-        var status = RunStatus.Failed;
         try
         {
             var model = ModelJson(runId, promptParameters);
-            var parameters = modelParameters.Append(KeyValuePair.Create("model_route", route)).Append(KeyValuePair.Create("prompt_template", template)).ToList();
             var runTags = new List<KeyValuePair<string, string>>
             {
                 KeyValuePair.Create("mlflow.loggedArtifacts", "[{\"path\": \"eval_results_table.json\", \"type\": \"table\"}]"),
@@ -58,14 +67,29 @@ internal static class MlflowPromptlabEndpoint
                 ["model_route"] = route,
             }.ToJsonString(), c.RequestAborted);
             await Upload(transfers, runId, "model/requirements.txt", $"mlflow[gateway]=={a.String("mlflow_version")}\n", c.RequestAborted);
-            status = RunStatus.Finished;
         }
-        finally
+        catch (Exception)
         {
-            await run.Update(new UpdateRun(status, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null));
+            await MarkFailed(run);
+            throw;
         }
+        await run.Update(new UpdateRun(RunStatus.Finished, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null));
         return MlflowResults.Ok(new { run = MlflowTrackingMapper.Run(await run.Get()) });
     });
+
+    /// <summary>Marks the run FAILED, as MLflow does; a failure to do so never hides the original error.</summary>
+    private static async Task MarkFailed(IRunGrain run)
+    {
+        try { await run.Update(new UpdateRun(RunStatus.Failed, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null)); }
+        catch (Exception e) when (e is MlopsException or TimeoutException) { /* the original error is the one to report */ }
+    }
+
+    private static void RunTagCheck(string key, string value)
+    {
+        TrackingValidation.Key(key, "tags");
+        if (value.Length > TrackingLimits.MaxRunTagValueLength)
+            throw MlopsException.Invalid("tags", $"tag '{key}' is {value.Length} characters; at most {TrackingLimits.MaxRunTagValueLength} are allowed");
+    }
 
     // MLflow refuses a missing or empty argument by name, in this order, before anything is written.
     private static string Present(MlflowArgs a, string name, string? value) =>

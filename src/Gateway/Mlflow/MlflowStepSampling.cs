@@ -24,7 +24,7 @@ internal static class MlflowStepSampling
     public static SortedSet<long> Evenly(List<long> sorted, long from, long to, int max)
     {
         var first = LowerBound(sorted, from);
-        var afterLast = LowerBound(sorted, to == long.MaxValue ? to : to + 1);
+        var afterLast = to == long.MaxValue ? sorted.Count : LowerBound(sorted, to + 1);
         var count = afterLast - first;
         if (count <= max) return new SortedSet<long>(sorted.Skip(first).Take(Math.Max(count, 0)));
         var interval = (double)count / max;

@@ -195,10 +195,11 @@ internal static partial class MlflowTrackingEndpoints
             var key = a.String("metric_key") ?? throw MlopsException.Invalid("metric_key", "GetMetricHistoryBulk request must specify a metric_key.");
             // As MLflow: at most max_results points per run (capped, not refused, above 25,000), runs in id order, each
             // run's points by (timestamp, step, value).
-            var max = (int)Math.Min(a.Long("max_results") ?? DefaultHistoryResults, DefaultHistoryResults);
-            if (max < 1) throw MlopsException.Invalid("max_results", $"max_results must be at least 1; got {max}");
+            var requested = a.Long("max_results") ?? DefaultHistoryResults;
+            if (requested < 1) throw MlopsException.Invalid("max_results", $"max_results must be at least 1; got {requested}");
+            var max = (int)Math.Min(requested, DefaultHistoryResults);
             var results = new List<object>();
-            foreach (var runId in runIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            foreach (var runId in runIds.Order(StringComparer.Ordinal))
             {
                 TrackingValidation.RunId(runId, "run_id");
                 var page = await Grains(c).GetGrain<IRunGrain>(runId).GetMetricHistory(new MetricHistoryQuery(key, null, null, max, null, 0));
@@ -230,6 +231,7 @@ internal static partial class MlflowTrackingEndpoints
     /// </summary>
     private static string? AbsoluteLocation(string? location)
     {
+        TrackingValidation.ArtifactLocation(location);
         if (string.IsNullOrEmpty(location) || UriScheme().IsMatch(location) || Path.IsPathRooted(location)) return location;
         return Path.GetFullPath(location, Environment.CurrentDirectory);
     }

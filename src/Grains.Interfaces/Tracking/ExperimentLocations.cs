@@ -22,6 +22,8 @@ public static partial class ExperimentLocations
         if (string.IsNullOrWhiteSpace(root)) return "must not be blank";
         if (root.Length > TrackingLimits.MaxArtifactLocationLength - 40) return $"is longer than {TrackingLimits.MaxArtifactLocationLength - 40} characters";
         if (root.Any(char.IsControl)) return "contains a control character";
+        if (root.StartsWith(ProxyRoot, StringComparison.Ordinal) && root.TrimEnd('/') != ProxyRoot)
+            return $"'{root}': inside this server's store only the store itself ({ProxyRoot}) can be the default root";
         if (!Scheme().IsMatch(root) && !root.StartsWith('/')) return $"'{root}' is neither a URI (s3://bucket/path, file:///path, mlflow-artifacts:) nor an absolute path";
         return null;
     }

@@ -68,6 +68,9 @@ public static partial class TrackingValidation
     {
         if (location is not null && location.Length > TrackingLimits.MaxArtifactLocationLength)
             throw MlopsException.Invalid("artifact_location", $"artifact_location is longer than {TrackingLimits.MaxArtifactLocationLength} characters");
+        // A location is text others resolve later: no control characters, and no NUL even percent-encoded.
+        if (location is not null && (location.Any(char.IsControl) || location.Contains("%00", StringComparison.Ordinal)))
+            throw MlopsException.Invalid("artifact_location", "artifact_location contains a control character or an encoded NUL");
     }
 
     /// <summary>Metric, param and tag keys: MLflow's character set, length, and no path tricks.</summary>

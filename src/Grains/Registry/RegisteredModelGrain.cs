@@ -95,7 +95,16 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
         if (command.RunLink is { Length: > RegistryValidation.MaxSourceLength }) throw MlopsException.Invalid("run_link", "run_link is too long");
         if (command.RecordAsGiven && source is ModelSource.Run named && !await RunExists(named.RunId))
             source = new ModelSource.Outside(command.Source, IsLocalPath: false);
-        if (source is ModelSource.Outside outside) return await RecordOutside(command, outside);
+        if (source is ModelSource.Outside outside)
+        {
+            // model_id must name a logged model before anything is written, as on the copying path.
+            if (!string.IsNullOrEmpty(command.ModelId))
+            {
+                LoggedModelValidation.ModelId(command.ModelId);
+                await GrainFactory.GetGrain<ILoggedModelGrain>(command.ModelId).Get();
+            }
+            return await RecordOutside(command, outside);
+        }
         var (sourceKey, runId) = await ResolveSource(source, command.RunId, command.RecordAsGiven);
         runId = await LinkedRun(source, command.ModelId, runId);
         if (!await artifacts.ExistsAsync(sourceKey))
@@ -181,7 +190,9 @@ public sealed class RegisteredModelGrain(IRegistryStore store, IArtifactStore ar
         var path = uri.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? uri["file://".Length..] : uri;
         if (path.StartsWith("localhost/", StringComparison.OrdinalIgnoreCase)) path = path["localhost".Length..];
         if (path.Length == 0 || path.Contains(':', StringComparison.Ordinal) || !path.StartsWith('/')) return null;
-        return System.IO.Path.GetFullPath(Uri.UnescapeDataString(path));
+        var decoded = Uri.UnescapeDataString(path);
+        // Compared as text only; a path no file system could hold is simply not inside the run's folder.
+        return decoded.Any(char.IsControl) ? null : System.IO.Path.GetFullPath(decoded);
     }
 
     /// <summary>runs:/&lt;id&gt;/… names a run only when the id has a run's form and the run exists.</summary>

@@ -21,9 +21,29 @@ public sealed class ExperimentGrain(ITrackingStore store) : Grain, IExperimentGr
         ValidateTags(command.Tags);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var location = string.IsNullOrEmpty(command.ArtifactLocation) ? ExperimentLocations.For(store.DefaultArtifactRoot, Id) : command.ArtifactLocation;
+        if (!string.IsNullOrEmpty(command.ArtifactLocation)) await CheckProxyLocation(command.ArtifactLocation);
         var created = new ExperimentInfo(Id, command.Name, location, LifecycleStage.Active, now, now, new Dictionary<string, string>(command.Tags, StringComparer.Ordinal));
         await store.WriteExperimentAsync(created, isNew: true);
         return _experiment = created;
+    }
+
+    /// <summary>
+    /// A location inside this server's store (mlflow-artifacts:/…) must be the experiment's own: not the whole store, not
+    /// another experiment's default area (a bare id) or a reserved area, and neither inside nor around another active
+    /// experiment's location, whose files it would otherwise capture or hide.
+    /// </summary>
+    private async Task CheckProxyLocation(string location)
+    {
+        if (!location.StartsWith(ExperimentLocations.ProxyRoot, StringComparison.Ordinal)) return;
+        var path = location[ExperimentLocations.ProxyRoot.Length..].TrimStart('/').TrimEnd('/');
+        var first = path.Split('/')[0];
+        var problem = path.Length == 0 ? "names the whole artifact store"
+            : first.All(char.IsAsciiDigit) && first != Id ? $"names experiment {first}'s own area"
+            : first is "models" or "staging" or "feature-store" || first.StartsWith('.') ? $"names the store's reserved area '{first}'"
+            : null;
+        if (problem is null && await store.FindOverlappingLocationAsync(ExperimentLocations.ProxyRoot + "/" + path) is { } other)
+            problem = $"overlaps the location of experiment {other}";
+        if (problem is not null) throw MlopsException.Invalid("artifact_location", $"artifact_location '{location}' {problem}; choose a location of its own");
     }
 
     public Task<ExperimentInfo> Get() => Task.FromResult(Current);

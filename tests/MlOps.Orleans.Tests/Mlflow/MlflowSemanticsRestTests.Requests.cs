@@ -39,6 +39,10 @@ public abstract partial class MlflowSemanticsRestTests
         Assert.Null(data["params"]);
         Assert.DoesNotContain(data["tags"]?.AsArray() ?? [], t => (string?)t!["key"] == "t");
         await _rest.Ok(_rest.Post("runs/log-batch", new { run_id = run, metrics = new[] { new { key = "mae", value = 2.5, timestamp = 123456789 } } }));
+        // A field sent twice is refused, not resolved by picking one of the two.
+        await MlflowRest.Refused(_rest.Raw("runs/set-tag", $"{{\"run_id\": \"{run}\", \"key\": \"twice\", \"value\": \"a\", \"value\": \"b\"}}", "application/json"),
+            HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "sends a field twice");
+        await MlflowRest.Refused(_rest.Post("runs/delete-tag", new { run_id = run, key = "twice" }), HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST");
         await MlflowRest.Refused(_rest.Post("runs/delete-tag", new { run_id = run, key = "fakeTag" }), HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST",
             "No tag with name: fakeTag");
         await _rest.Ok(_rest.Post("runs/delete", new { run_id = run }));
@@ -98,6 +102,14 @@ public abstract partial class MlflowSemanticsRestTests
                 $"CreatePromptlabRun request must specify {field}.");
             body[field] = value;
         }
+        // A bad parameter key is refused before any run exists.
+        var before = (await _rest.Ok(_rest.Post("runs/search", new { experiment_ids = new[] { e } })))["runs"]?.AsArray().Count ?? 0;
+        var bad = (JsonObject)body.DeepClone();
+        bad["model_parameters"] = new JsonArray(new JsonObject { ["key"] = "../temp", ["value"] = "0.1" });
+        await MlflowRest.Refused(ajax.Post("runs/create-promptlab-run", bad), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "../temp");
+        bad["model_parameters"] = new JsonArray(new JsonObject { ["key"] = "model_route", ["value"] = "other" });
+        await MlflowRest.Refused(ajax.Post("runs/create-promptlab-run", bad), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "model_route");
+        Assert.Equal(before, (await _rest.Ok(_rest.Post("runs/search", new { experiment_ids = new[] { e } })))["runs"]?.AsArray().Count ?? 0);
         body["run_name"] = "lab";
         body["user_id"] = "ana";
         body["start_time"] = 456;

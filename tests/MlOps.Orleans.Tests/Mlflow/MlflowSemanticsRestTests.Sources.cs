@@ -135,6 +135,14 @@ public abstract partial class MlflowSemanticsRestTests
         using (var delete = await platform.Http.DeleteAsync($"/api/2.0/mlflow-artifacts/artifacts/{location}/notes/readme.txt"))
             Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
         Assert.False(await Store.ExistsAsync($"{e}/files/notes/readme.txt"));
+        // A segment that only looks like a run id (MLflow's are any word) but names no run is part of a free file's path.
+        await PutAsync($"{location}/draft/artifacts/plot.txt", "plot");
+        Assert.True(await Store.ExistsAsync($"{e}/files/draft/artifacts/plot.txt"));
+        // Multipart uploads are bound to a run; a free file is PUT whole.
+        var proxy = new MlflowRest(platform.Http, "/api/2.0/mlflow-artifacts/");
+        await MlflowRest.Refused(proxy.Post($"mpu/create/{location}/notes/big.bin", new { path = $"{location}/notes/big.bin", num_parts = 2 }),
+            HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "multipart upload is only for a run's artifacts");
+        Assert.False(await Store.ExistsAsync($"{e}/files/notes/big.bin"));
 
         // A location whose second segment is "models" still holds runs (not mistaken for a logged model's folder).
         var modelsLike = $"team-{Guid.NewGuid():N}/models";
@@ -143,14 +151,40 @@ public abstract partial class MlflowSemanticsRestTests
         await PutAsync($"{modelsLike}/{run2}/artifacts/a.txt", "a");
         Assert.Equal("a.txt", (string?)(await _rest.Ok(_rest.Get("artifacts/list", ("run_id", run2))))["files"]![0]!["path"]);
 
-        // Nothing at the proxy's root or below no experiment; an experiment named after the registry's area keeps its own files.
+        // Nothing at the proxy's root or below no experiment.
         using (var root = await platform.Http.PutAsync($"/api/2.0/mlflow-artifacts/artifacts/free-{Guid.NewGuid():N}.txt", new StringContent("x")))
             Assert.Equal(HttpStatusCode.NotFound, root.StatusCode);
-        var squatter = (string)(await _rest.Ok(_rest.Post("experiments/create", new { name = Unique("squat"), artifact_location = "mlflow-artifacts:/models" })))["experiment_id"]!;
-        await PutAsync("models/x/1/MLmodel", "not the registry's");
-        Assert.False(await Store.ExistsAsync("models/x/1/MLmodel"));
-        Assert.True(await Store.ExistsAsync($"{squatter}/files/x/1/MLmodel"));
-        await _rest.Ok(_rest.Post("experiments/delete", new { experiment_id = squatter }));
+    }
+
+    [Fact]
+    public async Task A_proxy_location_that_is_the_store_a_reserved_area_another_experiments_area_or_overlaps_one_is_refused()
+    {
+        var own = $"team-{Guid.NewGuid():N}/x";
+        var e = (string)(await _rest.Ok(_rest.Post("experiments/create", new { name = Unique("own"), artifact_location = $"mlflow-artifacts:/{own}" })))["experiment_id"]!;
+        var refused = new (string Location, string Mention)[]
+        {
+            ("mlflow-artifacts:/", "whole artifact store"),
+            ("mlflow-artifacts:/models", "reserved area 'models'"),
+            ("mlflow-artifacts:/staging/x", "reserved area 'staging'"),
+            ("mlflow-artifacts:/feature-store", "reserved area 'feature-store'"),
+            ($"mlflow-artifacts:/{e}", $"experiment {e}'s own area"),
+            ($"mlflow-artifacts:/{own}/sub", $"overlaps the location of experiment {e}"),
+            ($"mlflow-artifacts:/{own.Split('/')[0]}", $"overlaps the location of experiment {e}"),
+            ($"mlflow-artifacts:/{own}", $"overlaps the location of experiment {e}"),
+            ("mlflow-artifacts:/a\u0000b", "control character"),
+            ("mlflow-artifacts:/a%00b", "encoded NUL"),
+        };
+        foreach (var (location, mention) in refused)
+        {
+            var name = Unique("refused");
+            await MlflowRest.Refused(_rest.Post("experiments/create", new { name, artifact_location = location }), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", mention);
+            // Nothing was created.
+            await MlflowRest.Refused(_rest.Get("experiments/get-by-name", ("experiment_name", name)), HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST");
+        }
+        // A deleted experiment's location is free again; a sibling location never overlapped.
+        await _rest.Ok(_rest.Post("experiments/create", new { name = Unique("sibling"), artifact_location = $"mlflow-artifacts:/{own}-2" }));
+        await _rest.Ok(_rest.Post("experiments/delete", new { experiment_id = e }));
+        await _rest.Ok(_rest.Post("experiments/create", new { name = Unique("again"), artifact_location = $"mlflow-artifacts:/{own}/sub" }));
     }
 
     [Fact]
